@@ -1,0 +1,155 @@
+"""Inline Markdown: mistune as the reference engine, a fast path, and escaping.
+
+Readers work on *nodes*, a flattened form of mistune's inline tokens:
+
+* ``("text", s)``  decoded text (entities resolved, escapes removed; raw HTML kept
+  verbatim; emphasis and other markup written back as plain characters);
+* ``("link", text, url)`` an inline link whose text is flattened the same way;
+* ``("em", text)`` emphasis (``_…_`` or ``*…*``) whose content is flattened.
+
+:func:`nodes` uses a regular-expression fast path for the common shapes and
+falls back to mistune otherwise; ``fast=False`` forces mistune.  The test
+suite checks that both give identical nodes.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import mistune
+from mistune.util import unescape
+
+from ._text import normalize_url
+
+Node = tuple[str, ...]
+
+_INLINE = mistune.create_markdown(renderer=None).inline
+
+# Characters that make mistune produce anything but plain text.
+_SPECIAL = "\\`*_[]<!\n"
+_PLAIN = re.compile(r"[^\\`*_\[\]<!\n]*")
+_URL = r"[^\s()<>\\`\x00-\x1f\x7f]*"
+_TXT = r"[^\\`*_\[\]<!\n]*"
+# Link text may hold bracketed runs that are not links themselves (wiki leftovers
+# such as "[http://… label]"), one level deep.
+_LTXT = rf"{_TXT}(?:\[{_TXT}\](?!\(){_TXT})*"
+_EM = r"[^\\`*_\[\]<!\n\s](?:[^\\`*_\[\]<!\n]*[^\\`*_\[\]<!\n\s])?"
+_FAST = re.compile(rf"\[({_LTXT})\]\(({_URL})\)(?:( )\[({_TXT})\]\(({_URL})\)|( )_({_EM})_)?")
+
+
+def _flat(tokens: list[dict[str, Any]]) -> str:
+    out: list[str] = []
+    for t in tokens:
+        kind = t["type"]
+        if kind == "text":
+            out.append(unescape(t["raw"]))
+        elif kind in ("inline_html", "codespan"):
+            raw = t["raw"]
+            out.append(raw if kind == "inline_html" else f"`{raw}`")
+        elif kind == "softbreak":
+            out.append("\n")
+        elif kind == "linebreak":
+            out.append("\\\n")
+        elif kind == "emphasis":
+            out.append(f"*{_flat(t['children'])}*")
+        elif kind == "strong":
+            out.append(f"**{_flat(t['children'])}**")
+        elif kind in ("link", "image"):
+            bang = "!" if kind == "image" else ""
+            out.append(f"{bang}[{_flat(t['children'])}]({t['attrs']['url']})")
+        else:  # pragma: no cover - mistune grew a token type we do not know
+            out.append(t.get("raw", ""))
+    return "".join(out)
+
+
+def _mistune_nodes(src: str) -> list[Node]:
+    out: list[Node] = []
+    pending: list[dict[str, Any]] = []
+
+    def flush() -> None:
+        flat = _flat(pending)
+        if flat:
+            out.append(("text", flat))
+        pending.clear()
+
+    for t in _INLINE(src, {}):
+        kind = t["type"]
+        if kind == "link" and not t["attrs"].get("title"):
+            flush()
+            out.append(("link", _flat(t["children"]), t["attrs"]["url"]))
+        elif kind == "emphasis":
+            flush()
+            out.append(("em", _flat(t["children"])))
+        else:
+            pending.append(t)
+    flush()
+    return out
+
+
+def nodes(src: str, *, fast: bool = True) -> list[Node]:
+    """Parse one line of inline Markdown into nodes."""
+    if fast:
+        if _PLAIN.fullmatch(src):
+            return [("text", unescape(src))] if src else []
+        m = _FAST.fullmatch(src)
+        if m:
+            out: list[Node] = [("link", unescape(m[1]), normalize_url(m[2]))]
+            if m[3]:
+                out += [("text", " "), ("link", unescape(m[4]), normalize_url(m[5]))]
+            elif m[6]:
+                out += [("text", " "), ("em", unescape(m[7]))]
+            return out
+    return _mistune_nodes(src)
+
+
+def text(src: str, *, fast: bool = True) -> str:
+    """Parse inline Markdown and return its plain text."""
+    if fast and _PLAIN.fullmatch(src):
+        return unescape(src)
+    return _flat(_INLINE(src, {}))
+
+
+# ---------------------------------------------------------------- writing
+
+_ENTITY = re.compile(r"&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
+_ESCAPE = re.compile(r"([\\`*_\[\]<!])")
+
+
+_EDGE_SPACE = re.compile(r"^\s+|\s+$")
+
+
+def _char_refs(m: re.Match[str]) -> str:
+    return "".join(f"&#x{ord(c):X};" for c in m.group())
+
+
+def escape(value: str) -> str:
+    """Escape plain text so that :func:`text` reads it back unchanged.
+
+    Whitespace at either end becomes a character reference: Unicode spaces
+    next to ``_`` would otherwise stop emphasis from closing.
+    """
+    escaped = _ESCAPE.sub(r"\\\1", _ENTITY.sub("&amp;", value))
+    return _EDGE_SPACE.sub(_char_refs, escaped)
+
+
+def plain_or_escaped(value: str) -> str:
+    """``value`` unchanged when mistune reads it back as itself, else escaped."""
+    if text(value) == value:
+        return value
+    return escape(value)
+
+
+def escape_url_dest(url: str) -> str:
+    """Write a normalised URL as a link destination that reads back unchanged."""
+    depth = 0
+    for ch in url:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                break
+    if depth == 0:
+        return url
+    return url.replace("(", "\\(").replace(")", "\\)")

@@ -1,0 +1,98 @@
+"""JSON documents: one configured cattrs converter and a shipped JSON Schema."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json as _stdjson
+from typing import Any
+
+import cattrs
+from cattrs.preconf.json import make_converter
+from cattrs.v import format_exception
+
+from ._errors import ParseError
+from ._model import Change, Event, Related, Source
+
+FORMAT = "newsevent.event"
+VERSION = 1
+
+converter = make_converter(forbid_extra_keys=True, detailed_validation=True)
+
+
+def _strict_str(value: Any, _type: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, not {type(value).__name__}")
+    return value
+
+
+def _date(value: Any, _type: Any) -> _dt.date:
+    if not isinstance(value, str) or len(value) != 10:
+        raise ValueError(f"expected an ISO date 'YYYY-MM-DD', not {value!r}")
+    return _dt.date.fromisoformat(value)
+
+
+def _datetime(value: Any, _type: Any) -> _dt.datetime:
+    if not isinstance(value, str) or len(value) != 19 or value[10] != "T":
+        raise ValueError(f"expected 'YYYY-MM-DDTHH:MM:SS', not {value!r}")
+    return _dt.datetime.fromisoformat(value)
+
+
+converter.register_structure_hook(str, _strict_str)
+converter.register_structure_hook(_dt.date, _date)
+converter.register_structure_hook(_dt.datetime, _datetime)
+converter.register_unstructure_hook(_dt.date, lambda d: d.isoformat())
+converter.register_unstructure_hook(
+    _dt.datetime, lambda d: d.isoformat(sep="T", timespec="seconds")
+)
+# Make sure the nested classes are configured before first use.
+for _cls in (Source, Related, Change, Event):
+    converter.get_structure_hook(_cls)
+
+
+def _describe(exc: BaseException, type_: Any) -> str:
+    # Model validators explain themselves; keep their words.
+    if type(exc) in (ValueError, TypeError) and str(exc):
+        return str(exc)
+    return format_exception(exc, type_)
+
+
+def to_dict(ev: Event) -> dict[str, Any]:
+    """Return the JSON document of ``ev`` as plain Python data."""
+    doc: dict[str, Any] = {"format": FORMAT, "version": VERSION}
+    doc.update(converter.unstructure(ev))
+    return doc
+
+
+def from_dict(doc: Any) -> Event:
+    """Build an Event from a decoded JSON document, checking it fully."""
+    if not isinstance(doc, dict):
+        raise ParseError("a newsevent JSON document is an object", field="$")
+    if doc.get("format") != FORMAT:
+        raise ParseError(f"'format' must be {FORMAT!r}", field="$.format")
+    if doc.get("version") != VERSION:
+        raise ParseError(f"unsupported 'version' {doc.get('version')!r}", field="$.version")
+    body = {k: v for k, v in doc.items() if k not in ("format", "version")}
+    try:
+        return converter.structure(body, Event)
+    except Exception as exc:  # cattrs wraps every failure in a group
+        messages = cattrs.transform_error(exc, path="$", format_exception=_describe)
+        first = messages[0] if messages else str(exc)
+        msg, _, field = first.rpartition(" @ ")
+        raise ParseError(f"invalid document: {msg or first}", field=field or "$") from None
+
+
+def dumps(ev: Event, *, indent: int | None = None) -> str:
+    """Write ``ev`` as a JSON document (compact unless ``indent`` is given)."""
+    seps = (",", ":") if indent is None else (",", ": ")
+    return _stdjson.dumps(to_dict(ev), ensure_ascii=False, indent=indent, separators=seps)
+
+
+def loads(src: str | bytes) -> Event:
+    """Read a JSON document written by :func:`dumps` (or by hand, per the schema)."""
+    try:
+        doc = _stdjson.loads(src)
+    except _stdjson.JSONDecodeError as exc:
+        raise ParseError(f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
+    except (UnicodeDecodeError, RecursionError) as exc:
+        raise ParseError(f"invalid JSON: {exc}") from None
+    return from_dict(doc)

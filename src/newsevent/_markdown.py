@@ -1,0 +1,435 @@
+"""Markdown event pages: the reader (every generator seen) and the writer (the newest)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Callable
+from typing import TypeVar
+
+from . import _inline
+from ._errors import ParseError
+from ._model import COVER_IMAGE, Change, Event, Language, Related, Source
+from ._text import BLANK
+
+T = TypeVar("T")
+
+SOURCES_HEADINGS: dict[str, Language] = {"Source:": "en", "Sources:": "en", "信息来源:": "zh"}
+RELATED_HEADINGS: dict[str, Language] = {"Related:": "en", "有关:": "zh"}
+CHANGES_HEADING = "Changes:"
+UNPARSED_HEADING = "Unparsed:"
+CONTEXT_LABELS: dict[str, Language] = {"Context": "en", "消息": "zh", "上下文": "zh"}
+WRITE_HEADINGS: dict[Language, tuple[str, str, str]] = {
+    "en": ("Sources:", "Related:", "Context"),
+    "zh": ("信息来源:", "有关:", "消息"),
+}
+
+_DATE = re.compile(
+    r"### \[(\d{4})-(\d{2})-(\d{1,2})\]"
+    r"\(((?:/[^/?#()\s]+)*)/news/(\d{4})/(\d{2})/(\d{1,2})/index\.md\)[ \t]*"
+)
+_DAY_HEADING = re.compile(r"## \[")
+_CATEGORY = re.compile(r"#####(?:[ \t]|$)")
+_TITLE = re.compile(r"#(?:[ \t]|$)")
+_ANY_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
+_SECTION = re.compile(r"###[ \t]+(.*?)[ \t]*")
+_ITEM = re.compile(r"(\d{1,9})\.[ \t]+(.*?)[ \t]*")
+_CHANGE = re.compile(r"(?:(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) )?\(([^()]+)\)")
+_FORMATS = re.compile(
+    r"Formats: \[HTML\]\(([^()\s]*)\.html\)  \[JSON\]\(([^()\s]*)\.json\)"
+    r"  \[XML\]\(([^()\s]*)\.xml\)[ \t]*"
+)
+
+
+def _blank(line: str) -> bool:
+    return not line.strip(BLANK)
+
+
+def split_lines(src: str) -> list[str]:
+    """Split a page into lines the way every reader of this package does."""
+    if src.startswith("\ufeff"):
+        src = src[1:]
+    return src.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _build(factory: Callable[[], T], lineno: int, colno: int = 1) -> T:
+    try:
+        return factory()
+    except (ValueError, TypeError) as exc:
+        raise ParseError(str(exc), lineno, colno) from None
+
+
+class _Reader:
+    def __init__(self, src: str, fast: bool) -> None:
+        self.lines = split_lines(src)
+        self.fast = fast
+        self.extra: list[str] = []
+
+    def text(self, raw: str) -> str:
+        return _inline.text(raw.strip(BLANK), fast=self.fast).strip(BLANK)
+
+    def read(self) -> Event:
+        lines = self.lines
+        n = len(lines)
+        i = 0
+        formats: str | None = None
+        while i < n:
+            line = lines[i]
+            if line.startswith("### ["):
+                break
+            if _DAY_HEADING.match(line):
+                raise ParseError("this is a day or front page, not an event page", i + 1, 1)
+            if not _blank(line):
+                if formats is None and line.startswith("Formats:"):
+                    formats = line
+                else:
+                    self.extra.append(line)
+            i += 1
+        else:
+            raise ParseError(
+                "not an event page: no date heading '### [YYYY-MM-D](/news/YYYY/MM/D/index.md)'",
+                1,
+                1,
+            )
+        m = _DATE.fullmatch(lines[i])
+        if not m or m.group(1, 2, 3) != m.group(5, 6, 7):
+            raise ParseError(
+                "malformed date heading: expected '### [YYYY-MM-D](/news/YYYY/MM/D/index.md)'",
+                i + 1,
+                5,
+            )
+        try:
+            date = _dt.date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError as exc:
+            raise ParseError(f"invalid date in the date heading: {exc}", i + 1, 6) from None
+        prefix = m[4]
+        i += 1
+        while i < n and _blank(lines[i]):
+            i += 1
+        category = None
+        if i < n and _CATEGORY.match(lines[i]):
+            category = self.text(lines[i][5:])
+            i += 1
+            while i < n and _blank(lines[i]):
+                i += 1
+        if i >= n or not _TITLE.match(lines[i]):
+            raise ParseError("expected the title line '# …'", min(i, n - 1) + 1, 1)
+        title_line = i
+        title = self.text(lines[i][1:])
+        i += 1
+        body, i = self._body(i)
+        sections = self._sections(i)
+        slug = self._slug(formats, date, prefix)
+        sources, cover, related, changes, language = sections
+        return _build(
+            lambda: Event(
+                date=date,
+                title=title,
+                category=category,
+                body=body,
+                sources=sources,
+                cover_image=cover,
+                related=related,
+                changes=changes,
+                slug=slug,
+                prefix=prefix,
+                language=language,
+                extra=tuple(self.extra),
+            ),
+            title_line + 1,
+        )
+
+    def _slug(self, formats: str | None, date: _dt.date, prefix: str) -> str | None:
+        if formats is None:
+            return None
+        line = formats
+        m = _FORMATS.fullmatch(line)
+        if m and m[1] == m[2] == m[3]:
+            base = f"{prefix}/news/{date.year:04d}/{date.month:02d}/{date.day}/"
+            if m[1].startswith(base):
+                slug = m[1][len(base) :]
+                try:
+                    ev = Event(date=date, title="", slug=slug, prefix=prefix)
+                except ValueError:
+                    pass
+                else:
+                    return ev.slug
+        self.extra.insert(0, line)
+        return None
+
+    def _body(self, i: int) -> tuple[str, int]:
+        lines = self.lines
+        paras: list[str] = []
+        para: list[str] = []
+        start = i
+
+        def flush() -> None:
+            if para:
+                raw = "\n".join(para)
+                value = "\n".join(
+                    x.strip(BLANK) for x in _inline.text(raw, fast=self.fast).split("\n")
+                )
+                if value:
+                    paras.append(value)
+                para.clear()
+
+        while i < len(lines):
+            line = lines[i]
+            if line.startswith("###") and _SECTION.fullmatch(line):
+                break
+            if _blank(line):
+                flush()
+            elif _ANY_HEADING.match(line):
+                flush()
+                self.extra.append(line)
+            else:
+                if not para:
+                    start = i
+                para.append(line.strip(BLANK))
+            i += 1
+            if para and i < len(lines) and _blank(lines[i]):
+                flush()
+        flush()
+        body = "\n\n".join(paras)
+        from ._model import _check_body
+
+        try:
+            _check_body(None, None, body)  # type: ignore[arg-type]
+        except ValueError as exc:
+            raise ParseError(str(exc), start + 1, 1) from None
+        return body, i
+
+    def _sections(
+        self, i: int
+    ) -> tuple[
+        tuple[Source, ...],
+        str | None,
+        tuple[Related, ...],
+        tuple[Change, ...],
+        Language | None,
+    ]:
+        lines = self.lines
+        n = len(lines)
+        sources: list[Source] = []
+        related: list[Related] = []
+        changes: list[Change] = []
+        cover: str | None = None
+        language: Language | None = None
+        kind = "unknown"
+        while i < n:
+            line = lines[i]
+            i += 1
+            if _blank(line):
+                continue
+            sm = _SECTION.fullmatch(line) if line.startswith("###") else None
+            if sm and not line.startswith("### ["):
+                name = sm[1]
+                if name in SOURCES_HEADINGS:
+                    kind = "sources"
+                    language = language or SOURCES_HEADINGS[name]
+                elif name in RELATED_HEADINGS:
+                    kind = "related"
+                    language = language or RELATED_HEADINGS[name]
+                elif name == CHANGES_HEADING:
+                    kind = "changes"
+                elif name == UNPARSED_HEADING:
+                    self.extra.extend(x for x in lines[i:] if not _blank(x))
+                    break
+                else:
+                    kind = "unknown"
+                    self.extra.append(line)
+                continue
+            im = _ITEM.fullmatch(line)
+            item: Source | Related | Change | None = None
+            if im and kind != "unknown":
+                col = im.start(2) + 1
+                got = _inline.nodes(im[2], fast=self.fast)
+                if kind == "sources":
+                    if (
+                        cover is None
+                        and len(got) == 1
+                        and got[0][0] == "link"
+                        and got[0][1] == COVER_IMAGE
+                        and got[0][2]
+                    ):
+                        cover = self._cover(got[0][2], i, col)
+                        continue
+                    item = self._source(got, i, col)
+                    if item is not None:
+                        sources.append(item)
+                elif kind == "related":
+                    item = self._related(got, i, col)
+                    if item is not None:
+                        related.append(item)
+                else:
+                    item = self._change(got, i, col)
+                    if item is not None:
+                        changes.append(item)
+            if item is None:
+                self.extra.append(line)
+        if not (sources or related or cover is not None):
+            language = "en" if changes else None
+        return tuple(sources), cover, tuple(related), tuple(changes), language
+
+    @staticmethod
+    def _cover(url: str, lineno: int, col: int) -> str:
+        # The same rule as Event.cover_image, checked where the line is known.
+        return _build(lambda: Source(name="", url=url), lineno, col).url
+
+    @staticmethod
+    def _source(got: list[_inline.Node], lineno: int, col: int) -> Source | None:
+        if not got or got[0][0] != "link" or not got[0][2]:
+            return None
+        name, url = got[0][1].strip(BLANK), got[0][2]
+        if len(got) == 1:
+            if name == COVER_IMAGE:
+                return None
+            return _build(lambda: Source(name=name, url=url), lineno, col)
+        if len(got) == 3 and got[1] == ("text", " ") and got[2][0] == "link":
+            if got[2][1] == "IMG" and got[2][2]:
+                image = got[2][2]
+                return _build(lambda: Source(name=name, url=url, image=image), lineno, col)
+        return None
+
+    @staticmethod
+    def _related(got: list[_inline.Node], lineno: int, col: int) -> Related | None:
+        if not got or got[0][0] != "link" or not got[0][2]:
+            return None
+        title, url = got[0][1].strip(BLANK), got[0][2]
+        if len(got) == 1:
+            return _build(lambda: Related(title=title, url=url), lineno, col)
+        if len(got) == 3 and got[1] == ("text", " ") and got[2][0] == "em":
+            label, sep, rest = got[2][1].partition(": ")
+            if sep and label in CONTEXT_LABELS:
+                tags = tuple(t.strip(BLANK) for t in rest.split(", "))
+                if all(tags):
+                    return _build(lambda: Related(title=title, url=url, context=tags), lineno, col)
+        return None
+
+    @staticmethod
+    def _change(got: list[_inline.Node], lineno: int, col: int) -> Change | None:
+        if len(got) != 3 or got[0][0] != "link" or not got[0][2] or got[1] != ("text", " "):
+            return None
+        if got[2][0] != "em":
+            return None
+        m = _CHANGE.fullmatch(got[2][1])
+        if not m:
+            return None
+        title, url = got[0][1].strip(BLANK), got[0][2]
+        try:
+            ts = _dt.datetime.strptime(m[1], "%Y-%m-%d %H:%M:%S") if m[1] else None
+        except ValueError:
+            return None
+        label = m[2].strip(BLANK)
+        if not label:
+            return None
+        return _build(lambda: Change(title=title, url=url, label=label, timestamp=ts), lineno, col)
+
+
+def loads(src: str, *, fast: bool = True) -> Event:
+    """Read an event page written in Markdown.
+
+    ``fast=False`` sends every line through mistune instead of the
+    regular-expression fast path; the result is the same, only slower.
+    """
+    if not isinstance(src, str):
+        raise TypeError(f"expected str, not {type(src).__name__}")
+    return _Reader(src, fast).read()
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _line_text(value: str) -> str:
+    return _inline.plain_or_escaped(value)
+
+
+def _body_md(body: str) -> str:
+    if not body:
+        return ""
+    html = (
+        body.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
+    ok = all(not line.startswith("#") for line in html.split("\n"))
+    if ok and all(
+        _inline.text(p) == q for p, q in zip(html.split("\n\n"), body.split("\n\n"), strict=True)
+    ):
+        return html
+    out = []
+    for line in body.split("\n"):
+        esc = _inline.escape(line)
+        out.append("\\" + esc if esc.startswith("#") else esc)
+    return "\n".join(out)
+
+
+def _item(build: Callable[[Callable[[str], str]], str], expected: list[_inline.Node]) -> str:
+    line = build(_line_text)
+    if _inline.nodes(line) == expected:
+        return line
+    return build(_inline.escape)
+
+
+def _url(url: str) -> str:
+    return _inline.escape_url_dest(url)
+
+
+def _source_line(s: Source) -> str:
+    expected: list[_inline.Node] = [("link", s.name, s.url)]
+    if s.image is not None:
+        expected += [("text", " "), ("link", "IMG", s.image)]
+        img = f" [IMG]({_url(s.image)})"
+    else:
+        img = ""
+    return "1. " + _item(lambda esc: f"[{esc(s.name)}]({_url(s.url)}){img}", expected)
+
+
+def _linked(title: str, url: str, em: str | None) -> str:
+    expected: list[_inline.Node] = [("link", title + " " if title else " ", url)]
+    tail = ""
+    if em is not None:
+        expected += [("text", " "), ("em", em)]
+    line = f"[{_line_text(title)} ]({_url(url)})"
+    if em is not None:
+        tail = f" _{_line_text(em)}_"
+    got = _inline.nodes(line + tail)
+    if got == expected:
+        return line + tail
+    esc = f"[{_inline.escape(title)} ]({_url(url)})"
+    if em is not None:
+        esc += f" _{_inline.escape(em)}_"
+    return esc
+
+
+def dumps(ev: Event) -> str:
+    """Write an event in the layout of the newest generator."""
+    out: list[str] = []
+    if ev.slug is not None:
+        f = ev.format_urls
+        out.append(f"\nFormats: [HTML]({f['html']})  [JSON]({f['json']})  [XML]({f['xml']})  \n\n")
+    d = ev.date
+    out.append(f"### [{d.year:04d}-{d.month:02d}-{d.day}]({ev.day_url})\n\n")
+    if ev.category is not None:
+        out.append(f"##### {_line_text(ev.category)}\n")
+    out.append(f"# {_line_text(ev.title)} \n\n")
+    out.append(_body_md(ev.body))
+    out.append("\n\n")
+    sources_h, related_h, label = WRITE_HEADINGS[ev.language or "en"]
+    if ev.sources or ev.cover_image is not None:
+        out.append(f"\n### {sources_h}\n\n")
+        out.extend(_source_line(s) + "\n" for s in ev.sources)
+        if ev.cover_image is not None:
+            out.append(f"1. [{COVER_IMAGE}]({_url(ev.cover_image)})\n")
+    if ev.changes:
+        out.append(f"\n### {CHANGES_HEADING}\n\n")
+        for n, c in enumerate(ev.changes, 1):
+            ts = f"{c.timestamp:%Y-%m-%d %H:%M:%S} " if c.timestamp else ""
+            out.append(f"{n}. {_linked(c.title, c.url, f'{ts}({c.label})')}\n")
+    if ev.related:
+        out.append(f"\n### {related_h}\n\n")
+        for n, r in enumerate(ev.related, 1):
+            em = f"{label}: {', '.join(r.context)}" if r.context else None
+            out.append(f"{n}. {_linked(r.title, r.url, em)}\n")
+    if ev.extra:
+        out.append(f"\n### {UNPARSED_HEADING}\n\n")
+        out.extend(line + "\n" for line in ev.extra)
+    return "".join(out)

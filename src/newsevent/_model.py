@@ -1,0 +1,263 @@
+"""The typed, immutable model of an event page."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from typing import Any, Literal
+
+import attrs
+
+from ._text import BLANK, bad_char, normalize_url
+
+Language = Literal["en", "zh"]
+LANGUAGES: tuple[str, ...] = ("en", "zh")
+_NEWS_DATE = re.compile(r"/news/(\d{4})/(\d{2})/(\d{1,2})/")
+_CHANGE_LABEL = re.compile(r"[^()\n\r]+")
+COVER_IMAGE = "Cover Image"
+
+
+def _check_text(value: str, what: str, *, single_line: bool = True) -> None:
+    problem = bad_char(value)
+    if problem:
+        raise ValueError(f"{what}: {problem}")
+    if single_line and ("\n" in value or "\r" in value):
+        raise ValueError(f"{what} must be a single line: {value!r}")
+
+
+def _line(_inst: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    """A single line of text without surrounding blanks (may be empty)."""
+    _check_text(value, attribute.name)
+    if value != value.strip(BLANK):
+        raise ValueError(f"{attribute.name} must not start or end with blanks: {value!r}")
+
+
+def _opt_line(inst: Any, attribute: attrs.Attribute[Any], value: str | None) -> None:
+    if value is not None:
+        _line(inst, attribute, value)
+
+
+def _nonempty_line(inst: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    _line(inst, attribute, value)
+    if not value:
+        raise ValueError(f"{attribute.name} must not be empty")
+
+
+def _url(_inst: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    _check_text(value, attribute.name)
+    if not value:
+        raise ValueError(f"{attribute.name} must not be empty")
+    if normalize_url(value) != value:
+        raise ValueError(
+            f"{attribute.name} {value!r} is not in normalised form; "
+            f"use newsevent.normalize_url() first ({normalize_url(value)!r})"
+        )
+
+
+def _opt_url(inst: Any, attribute: attrs.Attribute[Any], value: str | None) -> None:
+    if value is not None:
+        _url(inst, attribute, value)
+
+
+def _tuple_of(cls: type) -> Any:
+    def check(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if type(value) is not tuple:
+            raise TypeError(f"{attribute.name} must be a tuple, not {type(value).__name__}")
+        for item in value:
+            if not isinstance(item, cls):
+                raise TypeError(f"{attribute.name} items must be {cls.__name__}, not {item!r}")
+
+    return check
+
+
+def _date(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if type(value) is not _dt.date:
+        raise TypeError(f"{attribute.name} must be a datetime.date, not {type(value).__name__}")
+
+
+def _news_date(url: str) -> _dt.date | None:
+    m = _NEWS_DATE.search(url)
+    if not m:
+        return None
+    try:
+        return _dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+
+
+_str = attrs.validators.instance_of(str)
+_opt_str = attrs.validators.optional(_str)
+
+
+@attrs.frozen(kw_only=True)
+class Source:
+    """One news outlet cited by an event: ``N. [name](url) [IMG](image)``."""
+
+    name: str = attrs.field(validator=[_str, _line])
+    """The outlet's name as shown in the link text (may be empty)."""
+    url: str = attrs.field(validator=[_str, _url])
+    """The article's address, normalised (see :func:`newsevent.normalize_url`)."""
+    image: str | None = attrs.field(default=None, validator=[_opt_str, _opt_url])
+    """The address of the article's picture (the ``[IMG](…)`` link), if any."""
+
+
+@attrs.frozen(kw_only=True)
+class Related:
+    """A related event: ``N. [title](url) _Context: tag, tag_``."""
+
+    title: str = attrs.field(validator=[_str, _line])
+    url: str = attrs.field(validator=[_str, _url])
+    context: tuple[str, ...] = attrs.field(default=(), validator=_tuple_of(str))
+    """The context tags shared with this event, in page order."""
+
+    @context.validator
+    def _check_context(self, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
+        for tag in value:
+            _nonempty_line(self, attribute, tag)
+            if ", " in tag:
+                raise ValueError(f"context tag {tag!r} must not contain ', ' (the tag separator)")
+
+    @property
+    def date(self) -> _dt.date | None:
+        """The related event's date, read from its link (``/news/YYYY/MM/D/…``)."""
+        return _news_date(self.url)
+
+
+@attrs.frozen(kw_only=True)
+class Change:
+    """An earlier or current version of the event: ``N. [title](url) _TIMESTAMP (label)_``."""
+
+    title: str = attrs.field(validator=[_str, _line])
+    url: str = attrs.field(validator=[_str, _url])
+    label: str = attrs.field(validator=_str)
+    """What the version was: ``First version``, ``Update``, ``Current version``…"""
+    timestamp: _dt.datetime | None = attrs.field(default=None)
+    """When that version was made (naive, to the second), if the page says."""
+
+    @label.validator
+    def _check_label(self, attribute: attrs.Attribute[Any], value: str) -> None:
+        _nonempty_line(self, attribute, value)
+        if not _CHANGE_LABEL.fullmatch(value):
+            raise ValueError(f"label must not contain parentheses: {value!r}")
+
+    @timestamp.validator
+    def _check_timestamp(self, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is None:
+            return
+        if type(value) is not _dt.datetime:
+            raise TypeError("timestamp must be a datetime.datetime or None")
+        if value.tzinfo is not None or value.microsecond:
+            raise ValueError("timestamp must be naive and whole seconds")
+
+
+def _check_body(_inst: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    _check_text(value, "body", single_line=False)
+    if value == "":
+        return
+    if "\r" in value:
+        raise ValueError("body must not contain carriage returns")
+    for para in value.split("\n\n"):
+        if not para:
+            raise ValueError("body paragraphs are separated by exactly one blank line")
+        for line in para.split("\n"):
+            if not line.strip(BLANK) or line != line.strip(BLANK):
+                raise ValueError(f"body line {line!r} must be non-blank without surrounding blanks")
+
+
+def _check_extra(_inst: Any, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
+    for line in value:
+        _check_text(line, "extra line")
+        if not line.strip(BLANK):
+            raise ValueError("extra lines must not be blank")
+
+
+_SLUG = re.compile(r"[^/?#()\s]+")
+_PREFIX = re.compile(r"(/[^/?#()\s]+)*")
+
+
+def _check_slug(_inst: Any, attribute: attrs.Attribute[Any], value: str | None) -> None:
+    if value is None:
+        return
+    if not _SLUG.fullmatch(value) or normalize_url(value) != value:
+        raise ValueError(f"slug {value!r} must be one normalised URL path segment")
+
+
+def _check_prefix(_inst: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    if not _PREFIX.fullmatch(value) or normalize_url(value) != value:
+        raise ValueError(f"prefix {value!r} must be empty or '/segment[/segment…]'")
+
+
+@attrs.frozen(kw_only=True)
+class Event:
+    """One event page.
+
+    Every instance can be written in each of the four formats and read back
+    equal; the validators enforce what that takes (see docs/model.md).
+    """
+
+    date: _dt.date = attrs.field(validator=_date)
+    """The day the event happened."""
+    title: str = attrs.field(validator=[_str, _line])
+    """The headline, without surrounding blanks."""
+    category: str | None = attrs.field(default=None, validator=[_opt_str, _opt_line])
+    """The ``##### …`` line above the title; ``""`` when present but empty."""
+    body: str = attrs.field(default="", validator=[_str, _check_body])
+    """Paragraphs separated by one blank line (``"\\n\\n"``); may be empty."""
+    sources: tuple[Source, ...] = attrs.field(default=(), validator=_tuple_of(Source))
+    cover_image: str | None = attrs.field(default=None, validator=[_opt_str, _opt_url])
+    """The ``[Cover Image](…)`` item of the newest generator, if any."""
+    related: tuple[Related, ...] = attrs.field(default=(), validator=_tuple_of(Related))
+    changes: tuple[Change, ...] = attrs.field(default=(), validator=_tuple_of(Change))
+    """The ``### Changes:`` section: the event's versions, oldest first."""
+    slug: str | None = attrs.field(default=None, validator=[_opt_str, _check_slug])
+    """The page's file name without ``.md`` (known from a ``Formats:`` line)."""
+    prefix: str = attrs.field(default="", validator=[_str, _check_prefix])
+    """The site prefix of the page's own links, ``""`` or for example ``"/zh"``."""
+    language: Language | None = attrs.field(default=None)
+    """The language of the section headings; ``None`` when there is no section."""
+    extra: tuple[str, ...] = attrs.field(default=(), validator=[_tuple_of(str), _check_extra])
+    """Lines the reader did not understand, kept verbatim (written back last)."""
+
+    @language.validator
+    def _check_language(self, attribute: attrs.Attribute[Any], value: Any) -> None:
+        has_localised = bool(self.sources or self.related or self.cover_image is not None)
+        if value is None:
+            if has_localised or self.changes:
+                raise ValueError("language is required when the event has a section")
+            return
+        if value not in LANGUAGES:
+            raise ValueError(f"language must be one of {LANGUAGES}, not {value!r}")
+        if not has_localised and not self.changes:
+            raise ValueError("language must be None when the event has no section")
+        if not has_localised and value != "en":
+            raise ValueError("an event whose only section is Changes has language 'en'")
+
+    @sources.validator
+    def _check_sources(self, attribute: attrs.Attribute[Any], value: tuple[Source, ...]) -> None:
+        for s in value:
+            if s.name == COVER_IMAGE and s.image is None:
+                raise ValueError(f"a source named {COVER_IMAGE!r} must be given as cover_image")
+
+    @property
+    def path(self) -> str:
+        """The site path of the day folder, e.g. ``/news/2012/11/8``."""
+        d = self.date
+        return f"{self.prefix}/news/{d.year:04d}/{d.month:02d}/{d.day}"
+
+    @property
+    def day_url(self) -> str:
+        """The link of the date heading: the day's listing page."""
+        return f"{self.path}/index.md"
+
+    @property
+    def url(self) -> str | None:
+        """The page's own Markdown address, when its slug is known."""
+        return None if self.slug is None else f"{self.path}/{self.slug}.md"
+
+    @property
+    def format_urls(self) -> dict[str, str]:
+        """The ``Formats:`` links (``html``, ``json``, ``xml``); empty without a slug."""
+        if self.slug is None:
+            return {}
+        base = f"{self.path}/{self.slug}"
+        return {"html": f"{base}.html", "json": f"{base}.json", "xml": f"{base}.xml"}

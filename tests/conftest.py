@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    print_blob=True,
+)
+settings.register_profile("dev", max_examples=400, deadline=None)
+settings.register_profile("quick", max_examples=30, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def corpus_root() -> Path | None:
+    """The shared corpus: $NEWSEVENT_CORPUS, else ../shared/corpus beside the project."""
+    env = os.environ.get("NEWSEVENT_CORPUS")
+    path = Path(env) if env else ROOT.parent / "shared" / "corpus"
+    return path if (path / "README.md").is_file() else None
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    root = corpus_root()
+    if root is None:
+        msg = (
+            "shared corpus not found (set NEWSEVENT_CORPUS or place it at ../shared/corpus); "
+            "corpus tests need it"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(msg)
+        pytest.skip(msg)
+    return root

@@ -1,0 +1,86 @@
+"""Hypothesis strategies for every value the model allows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import strategies as st
+
+from newsevent import Change, Event, Related, Source, normalize_url
+from newsevent._model import COVER_IMAGE
+
+BLANK = " \t"
+# Characters with a meaning in Markdown, HTML or this page grammar.
+SPECIAL = [
+    "[", "]", "(", ")", "*", "_", "#", "&", "<", ">", "\\", "`", "!", "~", "|", '"', "'",
+    "&amp;", "&quot;", "&#39;", "&nbsp;", "1. ", "2.", "### ", "# ", "_Context: ", ", ",
+    "[IMG](x)", "[a](b)", "](", "-{zh-hans:中;zh-tw:中}-", "''", "[http://x.org y]", "  ",
+    "中文", "消息: ", "\u00a0", "\u2028", "e\u0301", "😀", "\t",
+]
+_chars = st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"))
+_piece = st.one_of(st.text(_chars, max_size=6), st.sampled_from(SPECIAL))
+
+
+def _xml_ok(s: str) -> bool:
+    return all(
+        c in "\t\n\r" or 0x20 <= ord(c) <= 0xD7FF or 0xE000 <= ord(c) <= 0xFFFD or ord(c) > 0xFFFF
+        for c in s
+    )
+
+
+raw_text = st.lists(_piece, max_size=8).map("".join).filter(_xml_ok)
+line = raw_text.map(lambda s: s.replace("\n", " ").replace("\r", " ").strip(BLANK))
+nonempty_line = line.filter(bool)
+url = st.one_of(
+    st.sampled_from(["http://example.org/a(b)c", "/news/2012/11/8/x.md", "//img.example/x.jpg"]),
+    raw_text.map(normalize_url),
+).filter(bool)
+extra_line = raw_text.map(lambda s: s.replace("\n", " ").replace("\r", " ")).filter(
+    lambda s: bool(s.strip(BLANK))
+)
+tag = nonempty_line.filter(lambda s: ", " not in s)
+body = st.lists(st.lists(nonempty_line, min_size=1, max_size=3).map("\n".join), max_size=3).map(
+    "\n\n".join
+)
+sources = st.builds(Source, name=line, url=url, image=st.none() | url).filter(
+    lambda s: not (s.name == COVER_IMAGE and s.image is None)
+)
+related = st.builds(Related, title=line, url=url, context=st.lists(tag, max_size=3).map(tuple))
+changes = st.builds(
+    Change,
+    title=line,
+    url=url,
+    label=nonempty_line.filter(lambda s: "(" not in s and ")" not in s),
+    timestamp=st.none() | st.datetimes(dt.datetime(1000, 1, 1)).map(lambda d: d.replace(microsecond=0)),
+)
+segment = st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyz0123456789-_.~%"), min_size=1, max_size=12).map(
+    normalize_url
+)
+
+
+@st.composite
+def events(draw: st.DrawFn) -> Event:
+    srcs = tuple(draw(st.lists(sources, max_size=3)))
+    cover = draw(st.none() | url)
+    rel = tuple(draw(st.lists(related, max_size=3)))
+    chg = tuple(draw(st.lists(changes, max_size=2)))
+    if srcs or rel or cover is not None:
+        language = draw(st.sampled_from(["en", "zh"]))
+    elif chg:
+        language = "en"
+    else:
+        language = None
+    return Event(
+        date=draw(st.dates(dt.date(1000, 1, 1))),
+        title=draw(line),
+        category=draw(st.none() | line),
+        body=draw(body),
+        sources=srcs,
+        cover_image=cover,
+        related=rel,
+        changes=chg,
+        slug=draw(st.none() | segment),
+        prefix=draw(st.sampled_from(["", "/zh"]) | segment.map(lambda s: "/" + s)),
+        language=language,
+        extra=tuple(draw(st.lists(extra_line, max_size=2))),
+    )

@@ -1,0 +1,111 @@
+"""Round-trip and robustness properties over generated values and text."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+import newsevent
+from newsevent import ParseError, _inline, _markdown
+from tests import strategies as S
+
+
+@given(S.events())
+def test_markdown_round_trip(ev: newsevent.Event) -> None:
+    text = newsevent.dumps(ev, "markdown")
+    assert newsevent.loads(text, "markdown") == ev
+    assert _markdown.loads(text, fast=False) == ev
+
+
+@given(S.events())
+def test_json_round_trip(ev: newsevent.Event) -> None:
+    assert newsevent.loads(newsevent.dumps(ev, "json"), "json") == ev
+
+
+@given(S.events())
+def test_detected_format_round_trip(ev: newsevent.Event) -> None:
+    for fmt in ("markdown", "json"):
+        assert newsevent.parse(newsevent.dumps(ev, fmt)) == ev
+
+
+@given(S.raw_text)
+@example("a \\&quot; b &quot; [x](y) _z_ M<sub>W</sub>")
+@example("[a [b] c](http://x/(y)) _Context: d_")
+def test_inline_fast_path_matches_mistune(src: str) -> None:
+    one = src.replace("\n", " ")
+    assert _inline.nodes(one) == _inline.nodes(one, fast=False)
+    assert _inline.text(src) == _inline.text(src, fast=False)
+
+
+_item_piece = st.sampled_from(
+    ["[", "]", "(", ")", " ", "_", "*", "Context: ", "IMG", "a", "中", "&amp;", "\\", "<b>", ", "]
+)
+
+
+@given(st.lists(_item_piece, max_size=14).map("".join))
+@example("[a](b) [IMG](c)")
+@example("[a](b) _Context: x, y_")
+def test_item_fast_path_matches_mistune(src: str) -> None:
+    assert _inline.nodes(src) == _inline.nodes(src, fast=False)
+
+
+@given(st.text())
+@example("### [2012-11-8](/news/2012/11/8/index.md)\n")
+@example("### [2012-13-8](/news/2012/13/8/index.md)\n# t")
+@example("### [2012-11-8](/news/2012/11/8/index.md)\n# \x00")
+def test_any_text_parses_or_raises_parse_error(src: str) -> None:
+    try:
+        ev = newsevent.parse(src)
+    except ParseError as exc:
+        assert exc.lineno >= 1 and exc.colno >= 1
+    else:
+        assert isinstance(ev, newsevent.Event)
+
+
+_page_piece = st.sampled_from(
+    [
+        "### [2012-11-8](/news/2012/11/8/index.md)\n",
+        "# title\n",
+        "##### cat\n",
+        "### Sources:\n",
+        "### Related:\n",
+        "### Changes:\n",
+        "### Unparsed:\n",
+        "1. [a](b)\n",
+        "1. [a](b) _Context: x_\n",
+        "2. [a](b) _2018-02-06 13:49:17 (Update)_\n",
+        "Formats: [HTML](/news/2012/11/8/s.html)  [JSON](/news/2012/11/8/s.json)  [XML](/news/2012/11/8/s.xml)\n",
+        "\n",
+        "text &quot;x&quot;\n",
+        "\\",
+        "\x0b",
+        "&#0;",
+        "&#10;",
+    ]
+)
+
+
+@given(st.lists(_page_piece, max_size=12).map("".join))
+def test_page_shaped_text_parses_or_raises_parse_error(src: str) -> None:
+    try:
+        ev = newsevent.parse(src)
+    except ParseError:
+        return
+    # Whatever was read is a valid value and survives its own round trip.
+    assert newsevent.parse(newsevent.dumps(ev)) == ev
+
+
+@given(st.binary())
+def test_any_bytes_parse_or_raise_parse_error(data: bytes) -> None:
+    try:
+        newsevent.parse(data)
+    except ParseError:
+        pass
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "json"])
+def test_unknown_format_name(fmt: str) -> None:
+    ev = newsevent.parse(newsevent.example())
+    with pytest.raises(ValueError, match="unknown format"):
+        newsevent.dumps(ev, fmt + "x")
