@@ -12,10 +12,47 @@ from newsevent._model import COVER_IMAGE
 BLANK = " \t"
 # Characters with a meaning in Markdown, HTML or this page grammar.
 SPECIAL = [
-    "[", "]", "(", ")", "*", "_", "#", "&", "<", ">", "\\", "`", "!", "~", "|", '"', "'",
-    "&amp;", "&quot;", "&#39;", "&nbsp;", "1. ", "2.", "### ", "# ", "_Context: ", ", ",
-    "[IMG](x)", "[a](b)", "](", "-{zh-hans:中;zh-tw:中}-", "''", "[http://x.org y]", "  ",
-    "中文", "消息: ", "\u00a0", "\u2028", "e\u0301", "😀", "\t",
+    "[",
+    "]",
+    "(",
+    ")",
+    "*",
+    "_",
+    "#",
+    "&",
+    "<",
+    ">",
+    "\\",
+    "`",
+    "!",
+    "~",
+    "|",
+    '"',
+    "'",
+    "&amp;",
+    "&quot;",
+    "&#39;",
+    "&nbsp;",
+    "1. ",
+    "2.",
+    "### ",
+    "# ",
+    "_Context: ",
+    ", ",
+    "[IMG](x)",
+    "[a](b)",
+    "](",
+    "-{zh-hans:中;zh-tw:中}-",
+    "''",
+    "[http://x.org y]",
+    "  ",
+    "中文",
+    "消息: ",
+    "\u00a0",
+    "\u2028",
+    "e\u0301",
+    "😀",
+    "\t",
 ]
 _chars = st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"))
 _piece = st.one_of(st.text(_chars, max_size=6), st.sampled_from(SPECIAL))
@@ -51,11 +88,12 @@ changes = st.builds(
     title=line,
     url=url,
     label=nonempty_line.filter(lambda s: "(" not in s and ")" not in s),
-    timestamp=st.none() | st.datetimes(dt.datetime(1000, 1, 1)).map(lambda d: d.replace(microsecond=0)),
+    timestamp=st.none()
+    | st.datetimes(dt.datetime(1000, 1, 1)).map(lambda d: d.replace(microsecond=0)),
 )
-segment = st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyz0123456789-_.~%"), min_size=1, max_size=12).map(
-    normalize_url
-)
+segment = st.text(
+    st.sampled_from("abcdefghijklmnopqrstuvwxyz0123456789-_.~%"), min_size=1, max_size=12
+).map(normalize_url)
 
 
 @st.composite

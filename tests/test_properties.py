@@ -39,7 +39,34 @@ def test_inline_fast_path_matches_mistune(src: str) -> None:
 
 
 _item_piece = st.sampled_from(
-    ["[", "]", "(", ")", " ", "_", "*", "Context: ", "IMG", "a", "中", "&amp;", "\\", "<b>", ", "]
+    [
+        "[",
+        "]",
+        "(",
+        ")",
+        " ",
+        "_",
+        "__",
+        "*",
+        "Context: ",
+        "IMG",
+        "a",
+        "中",
+        "&amp;",
+        "\\",
+        "<b>",
+        ", ",
+        "²",
+        "Ⅳ",
+        "\u0661",
+        "é",
+        "\u0301",
+        "-",
+        ".",
+        "\u00a0",
+        "😀",
+        "x_y",
+    ]
 )
 
 
@@ -75,7 +102,8 @@ _page_piece = st.sampled_from(
         "1. [a](b)\n",
         "1. [a](b) _Context: x_\n",
         "2. [a](b) _2018-02-06 13:49:17 (Update)_\n",
-        "Formats: [HTML](/news/2012/11/8/s.html)  [JSON](/news/2012/11/8/s.json)  [XML](/news/2012/11/8/s.xml)\n",
+        "Formats: [HTML](/news/2012/11/8/s.html)  [JSON](/news/2012/11/8/s.json)"
+        "  [XML](/news/2012/11/8/s.xml)\n",
         "\n",
         "text &quot;x&quot;\n",
         "\\",

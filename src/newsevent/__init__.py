@@ -1,5 +1,6 @@
 """Typed news-event pages, converted without loss between Markdown and JSON."""
 
+from . import json, markdown
 from ._api import detect, dump, dumps, example, load, loads, parse
 from ._errors import ParseError
 from ._model import Change, Event, Related, Source
@@ -15,8 +16,10 @@ __all__ = [
     "dump",
     "dumps",
     "example",
+    "json",
     "load",
     "loads",
+    "markdown",
     "normalize_url",
     "parse",
 ]

@@ -27,10 +27,11 @@ Node = tuple[str, ...]
 _INLINE = mistune.create_markdown(renderer=None).inline
 
 # Characters that make mistune produce anything but plain text.
-_SPECIAL = "\\`*_[]<!\n"
 _PLAIN = re.compile(r"[^\\`*_\[\]<!\n]*")
 _URL = r"[^\s()<>\\`\x00-\x1f\x7f]*"
-_TXT = r"[^\\`*_\[\]<!\n]*"
+_C = r"[^\\`*_\[\]<!\n]"
+# An underscore between two word characters can neither open nor close emphasis.
+_TXT = rf"{_C}*(?:(?<=[^\W_])_(?=[^\W_]){_C}*)*"
 # Link text may hold bracketed runs that are not links themselves (wiki leftovers
 # such as "[http://… label]"), one level deep.
 _LTXT = rf"{_TXT}(?:\[{_TXT}\](?!\(){_TXT})*"

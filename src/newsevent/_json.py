@@ -7,6 +7,7 @@ import json as _stdjson
 from typing import Any
 
 import cattrs
+from cattrs.errors import IterableValidationError, IterableValidationNote
 from cattrs.preconf.json import make_converter
 from cattrs.v import format_exception
 
@@ -44,6 +45,36 @@ converter.register_unstructure_hook(_dt.date, lambda d: d.isoformat())
 converter.register_unstructure_hook(
     _dt.datetime, lambda d: d.isoformat(sep="T", timespec="seconds")
 )
+
+
+def _list_of(item: type) -> Any:
+    # cattrs would iterate a string into a tuple of characters; JSON arrays only.
+    def hook(value: Any, type_: Any) -> tuple[Any, ...]:
+        if not isinstance(value, list):
+            raise TypeError(f"expected an array, not {type(value).__name__}")
+        out: list[Any] = []
+        errors: list[Exception] = []
+        for index, x in enumerate(value):
+            try:
+                out.append(converter.structure(x, item))
+            except Exception as exc:
+                note = IterableValidationNote(f"Structuring @ index {index}", index, item)
+                exc.__notes__ = [*getattr(exc, "__notes__", []), note]
+                errors.append(exc)
+        if errors:
+            raise IterableValidationError(f"While structuring {type_!r}", errors, type_)
+        return tuple(out)
+
+    return hook
+
+
+for _item in (str, Source, Related, Change):
+    _tuple_type = tuple[_item, ...]  # type: ignore[valid-type]
+    converter.register_structure_hook_func(
+        lambda t, tt=_tuple_type: t == tt,  # type: ignore[misc]
+        _list_of(_item),
+    )
+
 # Make sure the nested classes are configured before first use.
 for _cls in (Source, Related, Change, Event):
     converter.get_structure_hook(_cls)

@@ -33,7 +33,7 @@ _CATEGORY = re.compile(r"#####(?:[ \t]|$)")
 _TITLE = re.compile(r"#(?:[ \t]|$)")
 _ANY_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
 _SECTION = re.compile(r"###[ \t]+(.*?)[ \t]*")
-_ITEM = re.compile(r"(\d{1,9})\.[ \t]+(.*?)[ \t]*")
+_ITEM = re.compile(r"(\d{1,9})\.[ \t]+")
 _CHANGE = re.compile(r"(?:(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) )?\(([^()]+)\)")
 _FORMATS = re.compile(
     r"Formats: \[HTML\]\(([^()\s]*)\.html\)  \[JSON\]\(([^()\s]*)\.json\)"
@@ -239,11 +239,11 @@ class _Reader:
                     kind = "unknown"
                     self.extra.append(line)
                 continue
-            im = _ITEM.fullmatch(line)
+            im = _ITEM.match(line)
             item: Source | Related | Change | None = None
             if im and kind != "unknown":
-                col = im.start(2) + 1
-                got = _inline.nodes(im[2], fast=self.fast)
+                col = im.end() + 1
+                got = _inline.nodes(line[im.end() :].rstrip(BLANK), fast=self.fast)
                 if kind == "sources":
                     if (
                         cover is None

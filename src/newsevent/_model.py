@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 import attrs
 
-from ._text import BLANK, bad_char, normalize_url
+from ._text import BLANK, SAFE_URL, bad_char, normalize_url
 
 Language = Literal["en", "zh"]
 LANGUAGES: tuple[str, ...] = ("en", "zh")
@@ -25,11 +25,24 @@ def _check_text(value: str, what: str, *, single_line: bool = True) -> None:
         raise ValueError(f"{what} must be a single line: {value!r}")
 
 
+# One regex for the common case of the rules below; the slow path explains failures.
+_IN = "\t\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff"
+_EDGE = "\x21-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff"
+_GOOD_LINE = re.compile(f"(?:[{_EDGE}](?:[{_IN}]*[{_EDGE}])?)?")
+
+
+def _expect_str(attribute: attrs.Attribute[Any], value: Any) -> None:
+    if type(value) is not str:
+        raise TypeError(f"{attribute.name} must be a str, not {type(value).__name__}")
+
+
 def _line(_inst: Any, attribute: attrs.Attribute[Any], value: str) -> None:
     """A single line of text without surrounding blanks (may be empty)."""
+    if type(value) is str and _GOOD_LINE.fullmatch(value):
+        return
+    _expect_str(attribute, value)
     _check_text(value, attribute.name)
-    if value != value.strip(BLANK):
-        raise ValueError(f"{attribute.name} must not start or end with blanks: {value!r}")
+    raise ValueError(f"{attribute.name} must not start or end with blanks: {value!r}")
 
 
 def _opt_line(inst: Any, attribute: attrs.Attribute[Any], value: str | None) -> None:
@@ -44,6 +57,9 @@ def _nonempty_line(inst: Any, attribute: attrs.Attribute[Any], value: str) -> No
 
 
 def _url(_inst: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    _expect_str(attribute, value)
+    if value and SAFE_URL.fullmatch(value):
+        return
     _check_text(value, attribute.name)
     if not value:
         raise ValueError(f"{attribute.name} must not be empty")
@@ -93,11 +109,11 @@ _opt_str = attrs.validators.optional(_str)
 class Source:
     """One news outlet cited by an event: ``N. [name](url) [IMG](image)``."""
 
-    name: str = attrs.field(validator=[_str, _line])
+    name: str = attrs.field(validator=_line)
     """The outlet's name as shown in the link text (may be empty)."""
-    url: str = attrs.field(validator=[_str, _url])
+    url: str = attrs.field(validator=_url)
     """The article's address, normalised (see :func:`newsevent.normalize_url`)."""
-    image: str | None = attrs.field(default=None, validator=[_opt_str, _opt_url])
+    image: str | None = attrs.field(default=None, validator=_opt_url)
     """The address of the article's picture (the ``[IMG](…)`` link), if any."""
 
 
@@ -105,8 +121,8 @@ class Source:
 class Related:
     """A related event: ``N. [title](url) _Context: tag, tag_``."""
 
-    title: str = attrs.field(validator=[_str, _line])
-    url: str = attrs.field(validator=[_str, _url])
+    title: str = attrs.field(validator=_line)
+    url: str = attrs.field(validator=_url)
     context: tuple[str, ...] = attrs.field(default=(), validator=_tuple_of(str))
     """The context tags shared with this event, in page order."""
 
@@ -127,8 +143,8 @@ class Related:
 class Change:
     """An earlier or current version of the event: ``N. [title](url) _TIMESTAMP (label)_``."""
 
-    title: str = attrs.field(validator=[_str, _line])
-    url: str = attrs.field(validator=[_str, _url])
+    title: str = attrs.field(validator=_line)
+    url: str = attrs.field(validator=_url)
     label: str = attrs.field(validator=_str)
     """What the version was: ``First version``, ``Update``, ``Current version``…"""
     timestamp: _dt.datetime | None = attrs.field(default=None)
@@ -197,14 +213,14 @@ class Event:
 
     date: _dt.date = attrs.field(validator=_date)
     """The day the event happened."""
-    title: str = attrs.field(validator=[_str, _line])
+    title: str = attrs.field(validator=_line)
     """The headline, without surrounding blanks."""
-    category: str | None = attrs.field(default=None, validator=[_opt_str, _opt_line])
+    category: str | None = attrs.field(default=None, validator=_opt_line)
     """The ``##### …`` line above the title; ``""`` when present but empty."""
     body: str = attrs.field(default="", validator=[_str, _check_body])
     """Paragraphs separated by one blank line (``"\\n\\n"``); may be empty."""
     sources: tuple[Source, ...] = attrs.field(default=(), validator=_tuple_of(Source))
-    cover_image: str | None = attrs.field(default=None, validator=[_opt_str, _opt_url])
+    cover_image: str | None = attrs.field(default=None, validator=_opt_url)
     """The ``[Cover Image](…)`` item of the newest generator, if any."""
     related: tuple[Related, ...] = attrs.field(default=(), validator=_tuple_of(Related))
     changes: tuple[Change, ...] = attrs.field(default=(), validator=_tuple_of(Change))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from mistune.util import unescape
 
@@ -22,7 +23,7 @@ def bad_char(value: str) -> str | None:
 
 # Characters mistune's escape_url leaves alone ('&' is left out: it may start
 # an entity reference, which escape_url decodes).
-_SAFE_URL = re.compile(r"[A-Za-z0-9\-._~:/?#@!$()*+,;=%]*")
+SAFE_URL = re.compile(r"[A-Za-z0-9\-._~:/?#@!$()*+,;=%]*")
 
 
 def normalize_url(url: str) -> str:
@@ -31,8 +32,14 @@ def normalize_url(url: str) -> str:
     This is mistune's own normalisation: entity references decoded, then every
     character outside RFC 3986's reserved and unreserved sets percent-encoded.
     """
-    if _SAFE_URL.fullmatch(url):
+    if SAFE_URL.fullmatch(url):
         return url
+    return _encode(url)
+
+
+@lru_cache(maxsize=16384)
+def _encode(url: str) -> str:
+    # Archives link the same related pages from many events: worth remembering.
     if "&" in url:
         url = unescape(url)
     return _UNSAFE_RUN.sub(_quote_run, url)

@@ -1,0 +1,70 @@
+"""Hand-written pages in tests/data: valid ones against their expected JSON, invalid ones
+against the error position they must report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import newsevent
+from newsevent import ParseError, _markdown
+from newsevent import json as nejson
+
+DATA = Path(__file__).parent / "data"
+VALID = sorted((DATA / "valid").glob("*.md"))
+INVALID = sorted((DATA / "invalid").glob("*.md"))
+
+
+@pytest.mark.parametrize("path", VALID, ids=lambda p: p.stem)
+def test_valid_page(path: Path) -> None:
+    expected = json.loads(path.with_suffix(".json").read_text("utf-8"))
+    ev = newsevent.load(path)
+    assert nejson.to_dict(ev) == expected
+    assert _markdown.loads(path.read_text("utf-8"), fast=False) == ev
+    assert newsevent.parse(newsevent.dumps(ev)) == ev
+
+
+@pytest.mark.parametrize("path", INVALID, ids=lambda p: p.stem)
+def test_invalid_page(path: Path) -> None:
+    expected = json.loads(path.with_suffix(".json").read_text("utf-8"))
+    with pytest.raises(ParseError) as info:
+        newsevent.load(path)
+    err = info.value
+    assert (err.lineno, err.colno) == (expected["lineno"], expected["colno"])
+    assert expected["message"] in err.msg
+    assert err.path == str(path) and str(path) in str(err)
+
+
+def test_canonical_layout_of_a_minimal_event() -> None:
+    import datetime as dt
+
+    ev = newsevent.Event(date=dt.date(2005, 7, 21), title="The games end.")
+    assert (
+        newsevent.dumps(ev)
+        == "### [2005-07-21](/news/2005/07/21/index.md)\n\n# The games end. \n\n\n\n"
+    )
+
+
+def test_kept_lines_are_written_back_last() -> None:
+    ev = newsevent.load(DATA / "valid" / "kept-lines.md")
+    out = newsevent.dumps(ev)
+    assert out.endswith("\n### Unparsed:\n\n" + "\n".join(ev.extra) + "\n")
+
+
+def test_body_markup_is_kept_as_text() -> None:
+    src = (
+        "### [2012-11-8](/news/2012/11/8/index.md)\n\n# t\n\n"
+        "Sagittarius A* and _x_ and `c` and M<sub>W</sub>.\n"
+    )
+    ev = newsevent.parse(src)
+    assert ev.body == "Sagittarius A* and *x* and `c` and M<sub>W</sub>."
+    assert newsevent.parse(newsevent.dumps(ev)) == ev
+
+
+def test_crlf_and_bom() -> None:
+    text = newsevent.example()
+    ev = newsevent.parse(text)
+    assert newsevent.parse("\ufeff" + text.replace("\n", "\r\n")) == ev
+    assert newsevent.parse(("\ufeff" + text).encode("utf-8")) == ev
