@@ -1,4 +1,5 @@
-"""Every event page of the shared corpus: parse, round-trip, schema, byte-for-byte count."""
+"""Every event page of the shared corpus: parse, round-trip in every format, schemas,
+the format chain, and how many pages are reproduced byte for byte."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from lxml import etree
 
 import newsevent
 from newsevent import _markdown
 from newsevent import json as nejson
+from newsevent import xml as nexml
 from tests.corpus import event_pages
 
 
@@ -36,6 +39,7 @@ def test_seed_is_reproduced_byte_for_byte(corpus: Path) -> None:
 
 def test_every_page_round_trips(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
     validator = jsonschema.Draft202012Validator(json.loads(nejson.schema()))
+    xsd = etree.XMLSchema(etree.fromstring(nexml.xsd().encode("utf-8")))
     identical = with_extra = 0
     failures: list[str] = []
     for path, text in _pages(corpus):
@@ -52,6 +56,15 @@ def test_every_page_round_trips(corpus: Path, capsys: pytest.CaptureFixture[str]
             errors = list(validator.iter_errors(json.loads(doc)))
             if errors:
                 failures.append(f"{path}: schema: {errors[0].message}")
+            xml = newsevent.dumps(ev, "xml")
+            if not xsd.validate(etree.fromstring(xml.encode("utf-8"))):
+                failures.append(f"{path}: XSD: {xsd.error_log.last_error}")
+            # The chain Markdown -> JSON -> XML -> HTML -> Markdown.
+            step = newsevent.loads(doc, "json")
+            for fmt in ("xml", "html", "markdown"):
+                step = newsevent.loads(newsevent.dumps(step, fmt), fmt)
+            if step != ev or newsevent.dumps(step, "markdown") != md:
+                failures.append(f"{path}: the format chain changed the event")
         except newsevent.ParseError as exc:
             failures.append(f"{path}: {exc}")
             continue

@@ -24,9 +24,25 @@ def test_json_round_trip(ev: newsevent.Event) -> None:
 
 
 @given(S.events())
-def test_detected_format_round_trip(ev: newsevent.Event) -> None:
-    for fmt in ("markdown", "json"):
-        assert newsevent.parse(newsevent.dumps(ev, fmt)) == ev
+def test_xml_round_trip(ev: newsevent.Event) -> None:
+    assert newsevent.loads(newsevent.dumps(ev, "xml"), "xml") == ev
+
+
+@given(S.events())
+def test_html_round_trip(ev: newsevent.Event) -> None:
+    assert newsevent.loads(newsevent.dumps(ev, "html"), "html") == ev
+
+
+@given(S.events())
+def test_chain_of_formats_ends_where_it_started(ev: newsevent.Event) -> None:
+    md = newsevent.dumps(ev, "markdown")
+    step = newsevent.parse(md)
+    for fmt in ("json", "xml", "html", "markdown"):
+        text = newsevent.dumps(step, fmt)
+        assert newsevent.detect(text) == fmt
+        step = newsevent.parse(text)
+        assert step == ev
+    assert newsevent.dumps(step, "markdown") == md
 
 
 @given(S.raw_text)
@@ -124,15 +140,60 @@ def test_page_shaped_text_parses_or_raises_parse_error(src: str) -> None:
     assert newsevent.parse(newsevent.dumps(ev)) == ev
 
 
-@given(st.binary())
-def test_any_bytes_parse_or_raise_parse_error(data: bytes) -> None:
+@pytest.mark.parametrize("fmt", ["markdown", "json", "xml", "html"])
+@given(data=st.one_of(st.binary(), st.text(), S.raw_text.map(lambda s: "<" + s)))
+def test_any_input_to_any_reader_parses_or_raises_parse_error(fmt: str, data: str | bytes) -> None:
     try:
-        newsevent.parse(data)
+        newsevent.loads(data, fmt)
+    except ParseError as exc:
+        assert exc.lineno >= 1 and exc.colno >= 1
+
+
+_markup_piece = st.sampled_from(
+    [
+        "<event xmlns='urn:x-newsevent:1' version='1' date='2012-11-08'>",
+        "</event>",
+        "<title>",
+        "</title>",
+        "<body>",
+        "</body>",
+        "<p>",
+        "</p>",
+        "x",
+        " ",
+        "<sources><source url='u'>",
+        "</source></sources>",
+        "<!DOCTYPE e>",
+        "&amp;",
+        "&x;",
+        "<article class='newsevent' data-newsevent-version='1'>",
+        "</article>",
+        "<h1>",
+        "</h1>",
+        "<p class='date'><a><time datetime='2012-11-08'>",
+        "</time></a></p>",
+        "<div class='body'>",
+        "</div>",
+        "<![CDATA[",
+        "]]>",
+        "<?pi?>",
+        "<!--",
+        "-->",
+    ]
+)
+
+
+@pytest.mark.parametrize("fmt", ["xml", "html"])
+@given(st.lists(_markup_piece, max_size=14).map("".join))
+def test_markup_shaped_input_parses_or_raises_parse_error(fmt: str, data: str) -> None:
+    try:
+        ev = newsevent.loads(data, fmt)
     except ParseError:
-        pass
+        return
+    assert newsevent.loads(newsevent.dumps(ev, fmt), fmt) == ev
 
 
-@pytest.mark.parametrize("fmt", ["markdown", "json"])
+@pytest.mark.parametrize("fmt", ["markdown", "json", "xml", "html"])
 def test_unknown_format_name(fmt: str) -> None:
     ev = newsevent.parse(newsevent.example())
     with pytest.raises(ValueError, match="unknown format"):

@@ -1,6 +1,6 @@
-"""Typed news-event pages, converted without loss between Markdown and JSON."""
+"""Typed news-event pages, converted without loss between Markdown, JSON, XML and HTML."""
 
-from . import json, markdown
+from . import html, json, markdown, xml
 from ._api import detect, dump, dumps, example, load, loads, parse
 from ._errors import ParseError
 from ._model import Change, Event, Related, Source
@@ -16,11 +16,13 @@ __all__ = [
     "dump",
     "dumps",
     "example",
+    "html",
     "json",
     "load",
     "loads",
     "markdown",
     "normalize_url",
     "parse",
+    "xml",
 ]
 __version__ = "0.1.0"

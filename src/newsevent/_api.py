@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from importlib import resources
 from typing import IO, Any, NamedTuple, Union
 
-from . import _json, _markdown
+from . import _html, _json, _markdown, _xml
 from ._errors import ParseError
 from ._model import Event
 
@@ -16,7 +17,7 @@ TextTarget = Union[str, "os.PathLike[str]", IO[str]]
 
 
 class _Format(NamedTuple):
-    loads: Callable[[str], Event]
+    loads: Callable[[str | bytes], Event]
     dumps: Callable[[Event], str]
     suffixes: tuple[str, ...]
 
@@ -24,8 +25,12 @@ class _Format(NamedTuple):
 FORMATS: dict[str, _Format] = {
     "markdown": _Format(_markdown.loads, _markdown.dumps, (".md", ".markdown")),
     "json": _Format(_json.loads, _json.dumps, (".json",)),
+    "xml": _Format(_xml.loads, _xml.dumps, (".xml",)),
+    "html": _Format(_html.loads, _html.dumps, (".html", ".htm")),
 }
-_ALIASES = {"md": "markdown"}
+_BYTES_OK = {"xml", "html"}  # these readers honour the document's own encoding
+_HTML_START = re.compile(r"<!doctype\s+html|<html[\s>]", re.IGNORECASE)
+_ALIASES = {"md": "markdown", "htm": "html"}
 
 
 def _format(name: str) -> _Format:
@@ -50,17 +55,31 @@ def _text(data: str | bytes) -> str:
 def detect(data: str | bytes) -> str:
     """Return the name of the format ``data`` is written in.
 
-    Looks at the first non-blank character only: ``{`` is JSON, anything
+    Looks at the start of the content: ``{`` is JSON; ``<`` is HTML when an
+    HTML doctype or ``<html>`` tag opens the document, XML otherwise; anything
     else is Markdown.
     """
-    head = _text(data).lstrip(" \t\r\n")[:1]
-    return "json" if head == "{" else "markdown"
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        head = bytes(data[:4096]).decode("utf-8", "replace")
+    else:
+        head = data[:4096]
+    head = head.lstrip("\ufeff \t\r\n")
+    if head.startswith("{"):
+        return "json"
+    if head.startswith("<"):
+        if head.startswith("<?xml"):
+            return "xml"
+        return "html" if _HTML_START.search(head[:1024]) else "xml"
+    return "markdown"
 
 
 def loads(data: str | bytes, format: str | None = None) -> Event:
     """Read an event from ``data`` written in ``format`` (detected when None)."""
-    text = _text(data)
-    return _format(format or detect(text)).loads(text)
+    name = _ALIASES.get(format.lower(), format.lower()) if format else detect(data)
+    fmt = _format(name)
+    if name in _BYTES_OK and isinstance(data, (bytes, bytearray, memoryview)):
+        return fmt.loads(bytes(data))
+    return fmt.loads(_text(data))
 
 
 def parse(data: str | bytes) -> Event:
@@ -72,7 +91,7 @@ def parse(data: str | bytes) -> Event:
 
 
 def dumps(obj: Event, format: str = "markdown") -> str:
-    """Write ``obj`` in ``format`` (``markdown`` or ``json``)."""
+    """Write ``obj`` in ``format``: ``markdown``, ``json``, ``xml`` or ``html``."""
     if not isinstance(obj, Event):
         raise TypeError(f"expected an Event, not {type(obj).__name__}")
     return _format(format).dumps(obj)

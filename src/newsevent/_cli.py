@@ -16,7 +16,7 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="newsevent",
-        description="Convert news-event pages between Markdown and JSON.",
+        description="Convert news-event pages between Markdown, JSON, XML and HTML.",
         epilog="Exit codes: 0 success, 1 a page could not be read, 2 usage error.",
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")

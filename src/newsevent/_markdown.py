@@ -326,14 +326,19 @@ class _Reader:
         return _build(lambda: Change(title=title, url=url, label=label, timestamp=ts), lineno, col)
 
 
-def loads(src: str, *, fast: bool = True) -> Event:
+def loads(src: str | bytes, *, fast: bool = True) -> Event:
     """Read an event page written in Markdown.
 
     ``fast=False`` sends every line through mistune instead of the
     regular-expression fast path; the result is the same, only slower.
     """
+    if isinstance(src, bytes):
+        try:
+            src = src.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ParseError(f"input is not UTF-8: {exc.reason} at byte {exc.start}") from None
     if not isinstance(src, str):
-        raise TypeError(f"expected str, not {type(src).__name__}")
+        raise TypeError(f"expected str or bytes, not {type(src).__name__}")
     return _Reader(src, fast).read()
 
 
