@@ -12,3 +12,13 @@ def event_pages(root: Path) -> list[Path]:
     return sorted(
         p for p in root.rglob("*.md") if p.name not in LISTING_NAMES and "news" in p.parts
     )
+
+
+def listing_pages(root: Path) -> list[Path]:
+    """Every day page (``index.md``/``README.md`` in a day folder) and front page."""
+    return sorted(p for p in root.rglob("*.md") if p.name in LISTING_NAMES and p.parent != root)
+
+
+def is_front(path: Path) -> bool:
+    """Front pages sit at an edition's root (or its opinion folder), not in a day folder."""
+    return "news" not in path.parts

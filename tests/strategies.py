@@ -6,7 +6,17 @@ import datetime as dt
 
 from hypothesis import strategies as st
 
-from newsevent import Change, Event, Related, Source, normalize_url
+from newsevent import (
+    Change,
+    DayPage,
+    Entry,
+    Event,
+    FrontPage,
+    FrontSection,
+    Related,
+    Source,
+    normalize_url,
+)
 from newsevent._model import COVER_IMAGE
 
 BLANK = " \t"
@@ -122,3 +132,56 @@ def events(draw: st.DrawFn) -> Event:
         language=language,
         extra=tuple(draw(st.lists(extra_line, max_size=2))),
     )
+
+
+entries = st.builds(
+    Entry,
+    title=line,
+    url=url,
+    category=st.none() | line,
+    summary=st.none() | nonempty_line,
+    context=st.lists(tag, max_size=3).map(tuple),
+)
+
+
+def _language(draw: st.DrawFn, localised: bool) -> str | None:
+    return draw(st.sampled_from(["en", "zh"])) if localised else None
+
+
+@st.composite
+def day_pages(draw: st.DrawFn) -> DayPage:
+    ents = tuple(draw(st.lists(entries, max_size=4)))
+    previous = draw(st.none() | url)
+    return DayPage(
+        date=draw(st.dates(dt.date(1000, 1, 1))),
+        entries=ents,
+        previous=previous,
+        prefix=draw(st.sampled_from(["", "/zh"]) | segment.map(lambda s: "/" + s)),
+        formats=draw(st.booleans()),
+        language=_language(draw, previous is not None or any(e.context for e in ents)),
+        extra=tuple(draw(st.lists(extra_line, max_size=2))),
+    )
+
+
+front_sections = st.builds(
+    FrontSection,
+    label=nonempty_line,
+    url=st.none() | url,
+    entries=st.lists(entries, max_size=3).map(tuple),
+    rule=st.booleans(),
+).filter(lambda s: not (s.url is None and s.label == "Unparsed:"))
+
+
+@st.composite
+def front_pages(draw: st.DrawFn) -> FrontPage:
+    secs = tuple(draw(st.lists(front_sections, min_size=1, max_size=4)))
+    localised = any(e.context for s in secs for e in s.entries)
+    return FrontPage(
+        sections=secs,
+        formats=draw(st.booleans()),
+        language=_language(draw, localised),
+        extra=tuple(draw(st.lists(extra_line, max_size=2))),
+    )
+
+
+pages = st.one_of(events(), day_pages(), front_pages())

@@ -73,4 +73,7 @@ def test_help() -> None:
 
 def test_schema_is_valid_json() -> None:
     schema = json.loads(newsevent.json.schema())
-    assert schema["properties"]["format"]["const"] == "newsevent.event"
+    consts = [
+        schema["$defs"][k]["properties"]["format"]["const"] for k in ("event", "day", "front")
+    ]
+    assert consts == ["newsevent.event", "newsevent.day", "newsevent.front"]

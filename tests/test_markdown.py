@@ -22,7 +22,8 @@ def test_valid_page(path: Path) -> None:
     expected = json.loads(path.with_suffix(".json").read_text("utf-8"))
     ev = newsevent.load(path)
     assert nejson.to_dict(ev) == expected
-    assert _markdown.loads(path.read_text("utf-8"), fast=False) == ev
+    if isinstance(ev, newsevent.Event):
+        assert _markdown.loads(path.read_text("utf-8"), fast=False) == ev
     assert newsevent.parse(newsevent.dumps(ev)) == ev
 
 

@@ -18,6 +18,12 @@ def test_markdown_round_trip(ev: newsevent.Event) -> None:
     assert _markdown.loads(text, fast=False) == ev
 
 
+@pytest.mark.parametrize("fmt", ["markdown", "json", "xml", "html"])
+@given(page=st.one_of(S.day_pages(), S.front_pages()))
+def test_listing_round_trip(fmt: str, page: newsevent.Page) -> None:
+    assert newsevent.loads(newsevent.dumps(page, fmt), fmt) == page
+
+
 @given(S.events())
 def test_json_round_trip(ev: newsevent.Event) -> None:
     assert newsevent.loads(newsevent.dumps(ev, "json"), "json") == ev
@@ -33,8 +39,15 @@ def test_html_round_trip(ev: newsevent.Event) -> None:
     assert newsevent.loads(newsevent.dumps(ev, "html"), "html") == ev
 
 
-@given(S.events())
-def test_chain_of_formats_ends_where_it_started(ev: newsevent.Event) -> None:
+@given(S.pages)
+def test_pages_pickle_equal(page: newsevent.Page) -> None:
+    import pickle
+
+    assert pickle.loads(pickle.dumps(page)) == page
+
+
+@given(S.pages)
+def test_chain_of_formats_ends_where_it_started(ev: newsevent.Page) -> None:
     md = newsevent.dumps(ev, "markdown")
     step = newsevent.parse(md)
     for fmt in ("json", "xml", "html", "markdown"):
@@ -109,6 +122,14 @@ def test_any_text_parses_or_raises_parse_error(src: str) -> None:
 _page_piece = st.sampled_from(
     [
         "### [2012-11-8](/news/2012/11/8/index.md)\n",
+        "## [2012-11-8](/news/2012/11/8/index.md)\n",
+        "## [Previous Day...](/news/2012/11/7/index.md)\n",
+        "## [今天](/news/2012/11/8/index.md)\n",
+        "## Opinion\n",
+        "## Unparsed:\n",
+        "---\n",
+        "### [t](/news/2012/11/8/t.md)\n",
+        "_Context: a, b_\n",
         "# title\n",
         "##### cat\n",
         "### Sources:\n",

@@ -3,12 +3,17 @@
 from . import html, json, markdown, xml
 from ._api import detect, dump, dumps, example, load, loads, parse
 from ._errors import ParseError
-from ._model import Change, Event, Related, Source
+from ._model import Change, DayPage, Entry, Event, FrontPage, FrontSection, Page, Related, Source
 from ._text import normalize_url
 
 __all__ = [
     "Change",
+    "DayPage",
+    "Entry",
     "Event",
+    "FrontPage",
+    "FrontSection",
+    "Page",
     "ParseError",
     "Related",
     "Source",

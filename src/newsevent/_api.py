@@ -8,22 +8,22 @@ from collections.abc import Callable
 from importlib import resources
 from typing import IO, Any, NamedTuple, Union
 
-from . import _html, _json, _markdown, _xml
+from . import _html, _json, _listing, _xml
 from ._errors import ParseError
-from ._model import Event
+from ._model import DayPage, Event, FrontPage, Page
 
 PathOrFile = Union[str, "os.PathLike[str]", IO[str], IO[bytes]]
 TextTarget = Union[str, "os.PathLike[str]", IO[str]]
 
 
 class _Format(NamedTuple):
-    loads: Callable[[str | bytes], Event]
-    dumps: Callable[[Event], str]
+    loads: Callable[[str | bytes], Page]
+    dumps: Callable[[Page], str]
     suffixes: tuple[str, ...]
 
 
 FORMATS: dict[str, _Format] = {
-    "markdown": _Format(_markdown.loads, _markdown.dumps, (".md", ".markdown")),
+    "markdown": _Format(_listing.loads, _listing.dumps, (".md", ".markdown")),
     "json": _Format(_json.loads, _json.dumps, (".json",)),
     "xml": _Format(_xml.loads, _xml.dumps, (".xml",)),
     "html": _Format(_html.loads, _html.dumps, (".html", ".htm")),
@@ -73,8 +73,12 @@ def detect(data: str | bytes) -> str:
     return "markdown"
 
 
-def loads(data: str | bytes, format: str | None = None) -> Event:
-    """Read an event from ``data`` written in ``format`` (detected when None)."""
+def loads(data: str | bytes, format: str | None = None) -> Page:
+    """Read a page from ``data`` written in ``format`` (detected when None).
+
+    The result is an :class:`Event`, a :class:`DayPage` or a :class:`FrontPage`,
+    whichever the content is.
+    """
     name = _ALIASES.get(format.lower(), format.lower()) if format else detect(data)
     fmt = _format(name)
     if name in _BYTES_OK and isinstance(data, (bytes, bytearray, memoryview)):
@@ -82,18 +86,18 @@ def loads(data: str | bytes, format: str | None = None) -> Event:
     return fmt.loads(_text(data))
 
 
-def parse(data: str | bytes) -> Event:
-    """Read an event from text or bytes in any supported format.
+def parse(data: str | bytes) -> Page:
+    """Read a page (event, day or front page) from text or bytes in any supported format.
 
     The format is detected from the content; a string is never taken as a path.
     """
     return loads(data)
 
 
-def dumps(obj: Event, format: str = "markdown") -> str:
-    """Write ``obj`` in ``format``: ``markdown``, ``json``, ``xml`` or ``html``."""
-    if not isinstance(obj, Event):
-        raise TypeError(f"expected an Event, not {type(obj).__name__}")
+def dumps(obj: Page, format: str = "markdown") -> str:
+    """Write a page in ``format``: ``markdown``, ``json``, ``xml`` or ``html``."""
+    if not isinstance(obj, (Event, DayPage, FrontPage)):
+        raise TypeError(f"expected an Event, DayPage or FrontPage, not {type(obj).__name__}")
     return _format(format).dumps(obj)
 
 
@@ -106,8 +110,8 @@ def format_for_path(path: str | os.PathLike[str]) -> str:
     raise ValueError(f"cannot tell the format of {os.fspath(path)!r} from its suffix")
 
 
-def load(source: PathOrFile, format: str | None = None) -> Event:
-    """Read an event from a path or an open file; errors name the path."""
+def load(source: PathOrFile, format: str | None = None) -> Page:
+    """Read a page from a path or an open file; errors name the path."""
     name: str | None = None
     if isinstance(source, (str, os.PathLike)):
         name = os.fspath(source)
@@ -122,7 +126,7 @@ def load(source: PathOrFile, format: str | None = None) -> Event:
         raise exc.with_path(str(name)) if name else exc from None
 
 
-def dump(obj: Event, target: TextTarget, format: str | None = None) -> None:
+def dump(obj: Page, target: TextTarget, format: str | None = None) -> None:
     """Write ``obj`` to a path or an open text file.
 
     Without ``format`` the format follows the path's suffix (Markdown for an

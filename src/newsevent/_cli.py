@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from . import _api
 from ._errors import ParseError
-from ._model import Event
+from ._model import Page
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -33,7 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _write(ev: Event, fmt: str, indent: int | None) -> None:
+def _write(ev: Page, fmt: str, indent: int | None) -> None:
     if fmt == "json" and indent is not None:
         from . import _json
 

@@ -19,8 +19,20 @@ from lxml import etree
 from lxml.html import builder as E
 
 from ._errors import ParseError
+from ._listing import WRITE_PREVIOUS
 from ._markdown import WRITE_HEADINGS
-from ._model import COVER_IMAGE, Change, Event, Related, Source
+from ._model import (
+    COVER_IMAGE,
+    Change,
+    DayPage,
+    Entry,
+    Event,
+    FrontPage,
+    FrontSection,
+    Page,
+    Related,
+    Source,
+)
 
 VERSION = "1"
 T = TypeVar("T")
@@ -69,9 +81,48 @@ def _json_ld(ev: Event) -> str:
     cites = [{"@type": "CreativeWork", "name": s.name, "url": s.url} for s in ev.sources]
     if cites:
         data["citation"] = cites
+    return _ld_text(data)
+
+
+def _ld_text(data: dict[str, Any]) -> str:
     text = _stdjson.dumps(data, ensure_ascii=False, indent=1)
     # No "</script>", "<!--" or "]]>" can appear: every <, > and & is a JSON escape.
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _document(title: str, lang: str, ld: str, article: Any) -> Any:
+    head = E.HEAD(
+        E.META(charset="utf-8"),
+        E.META(name="viewport", content="width=device-width, initial-scale=1"),
+        E.META(name="generator", content=f"newsevent html {VERSION}"),
+        E.TITLE(title),
+        E.SCRIPT(ld, type="application/ld+json"),
+    )
+    return E.HTML(head, E.BODY(article), lang=lang)
+
+
+def _formats_nav(urls: dict[str, str]) -> Any:
+    nav = E.NAV({"class": "formats"}, "Formats: ")
+    for name, url in urls.items():
+        a = E.A(name.upper(), href=url, **{"class": "format"})
+        a.tail = " "
+        nav.append(a)
+    return nav
+
+
+def _context(word: str, tags: tuple[str, ...], tag: Any = E.SPAN) -> Any:
+    ctx = tag({"class": "context"}, f"{word}: ")
+    for i, t in enumerate(tags):
+        span = E.SPAN(t, **{"class": "tag"})
+        if i < len(tags) - 1:
+            span.tail = ", "
+        ctx.append(span)
+    return ctx
+
+
+def _extra_section(extra: tuple[str, ...], title: str) -> Any:
+    ul = E.UL(*[E.LI(E.CODE(line), **{"class": "line"}) for line in extra])
+    return E.SECTION({"class": "extra"}, E.H2(title), ul)
 
 
 def to_document(ev: Event) -> Any:
@@ -86,12 +137,7 @@ def to_document(ev: Event) -> Any:
         art_attrs["data-language"] = ev.language
     article = E.ARTICLE(**art_attrs)
     if ev.format_urls:
-        nav = E.NAV({"class": "formats"}, "Formats: ")
-        for name, url in ev.format_urls.items():
-            a = E.A(name.upper(), href=url, **{"class": "format"})
-            a.tail = " "
-            nav.append(a)
-        article.append(nav)
+        article.append(_formats_nav(ev.format_urls))
     label = f"{d.year:04d}-{d.month:02d}-{d.day}"
     article.append(
         E.P({"class": "date"}, E.A(E.TIME(label, datetime=d.isoformat()), href=ev.day_url))
@@ -135,33 +181,103 @@ def to_document(ev: Event) -> Any:
             li = E.LI({"class": "related"}, _link(r.url, r.title, "title"))
             if r.context:
                 li[0].tail = " "
-                ctx = E.SPAN({"class": "context"}, f"{word}: ")
-                for i, tag in enumerate(r.context):
-                    span = E.SPAN(tag, **{"class": "tag"})
-                    if i < len(r.context) - 1:
-                        span.tail = ", "
-                    ctx.append(span)
-                li.append(ctx)
+                li.append(_context(word, r.context))
             ol.append(li)
         article.append(E.SECTION({"class": "related"}, E.H2(titles["related"]), ol))
     if ev.extra:
-        ul = E.UL(*[E.LI(E.CODE(line), **{"class": "line"}) for line in ev.extra])
-        article.append(E.SECTION({"class": "extra"}, E.H2(titles["extra"]), ul))
-    script = E.SCRIPT(_json_ld(ev), type="application/ld+json")
-    head = E.HEAD(
-        E.META(charset="utf-8"),
-        E.META(name="viewport", content="width=device-width, initial-scale=1"),
-        E.META(name="generator", content=f"newsevent html {VERSION}"),
-        E.TITLE(ev.title or label),
-        script,
-    )
-    return E.HTML(head, E.BODY(article), lang=lang)
+        article.append(_extra_section(ev.extra, titles["extra"]))
+    return _document(ev.title or label, lang, _json_ld(ev), article)
 
 
-def dumps(ev: Event) -> str:
-    """Write ``ev`` as a standalone HTML5 document."""
+def _entry(e: Entry, word: str) -> Any:
+    art = E.ARTICLE({"class": "entry"})
+    if e.category is not None:
+        art.append(E.P(e.category, **{"class": "category"}))
+    art.append(E.H3(_link(e.url, e.title, "title")))
+    if e.summary is not None:
+        art.append(E.P(e.summary, **{"class": "summary"}))
+    if e.context:
+        art.append(_context(word, e.context, E.P))
+    return art
+
+
+def _item_list(name: str, entries: tuple[Entry, ...], lang: str) -> str:
+    items = [
+        {"@type": "ListItem", "position": i, "name": e.title, "url": e.url}
+        for i, e in enumerate(entries, 1)
+        if is_safe_url(e.url)
+    ]
+    data = {"@context": "https://schema.org", "@type": "ItemList", "name": name}
+    return _ld_text({**data, "inLanguage": lang, "itemListElement": items})
+
+
+def _listing_lang(language: str | None, entries: tuple[Entry, ...]) -> str:
+    if language is not None:
+        return language
+    text = "".join(e.title + (e.category or "") for e in entries[:5])
+    return "zh" if _CJK.search(text) else "en"
+
+
+def _day_document(page: DayPage) -> Any:
+    lang = _listing_lang(page.language, page.entries)
+    d = page.date
+    attrs = {
+        "class": "newsevent-day",
+        "data-newsevent-version": VERSION,
+        "data-prefix": page.prefix,
+    }
+    if page.language is not None:
+        attrs["data-language"] = page.language
+    art = E.ARTICLE(**attrs)
+    if page.formats:
+        art.append(_formats_nav(page.format_urls))
+    label = f"{d.year:04d}-{d.month:02d}-{d.day}"
+    art.append(E.H1(E.A(E.TIME(label, datetime=d.isoformat()), href=page.url)))
+    word = WRITE_HEADINGS[page.language or "en"][2]
+    art.append(E.SECTION({"class": "entries"}, *[_entry(e, word) for e in page.entries]))
+    if page.previous is not None:
+        prev = WRITE_PREVIOUS[page.language or "en"]
+        art.append(E.NAV({"class": "previous"}, _link(page.previous, prev, "previous")))
+    if page.extra:
+        art.append(_extra_section(page.extra, "Unparsed"))
+    return _document(label, lang, _item_list(d.isoformat(), page.entries, lang), art)
+
+
+def _front_document(page: FrontPage) -> Any:
+    lang = _listing_lang(page.language, page.entries)
+    attrs = {"class": "newsevent-front", "data-newsevent-version": VERSION}
+    if page.language is not None:
+        attrs["data-language"] = page.language
+    art = E.ARTICLE(**attrs)
+    if page.formats:
+        art.append(_formats_nav(page.format_urls))
+    word = WRITE_HEADINGS[page.language or "en"][2]
+    for sec in page.sections:
+        head = E.H2(sec.label if sec.url is None else _link(sec.url, sec.label, "day"))
+        at = {"class": "section"}
+        if sec.rule:
+            at["data-rule"] = "true"
+        art.append(E.SECTION(at, head, *[_entry(e, word) for e in sec.entries]))
+        if sec.rule:
+            art.append(E.HR())
+    if page.extra:
+        art.append(_extra_section(page.extra, "Unparsed"))
+    title = page.sections[0].label if page.sections else "newsevent"
+    return _document(title, lang, _item_list(title, page.entries, lang), art)
+
+
+def dumps(page: Page) -> str:
+    """Write ``page`` as a standalone HTML5 document."""
+    if isinstance(page, Event):
+        doc = to_document(page)
+    elif isinstance(page, DayPage):
+        doc = _day_document(page)
+    elif isinstance(page, FrontPage):
+        doc = _front_document(page)
+    else:
+        raise TypeError(f"expected a page, not {type(page).__name__}")
     html: str = lxml.html.tostring(
-        to_document(ev), encoding="unicode", doctype="<!DOCTYPE html>", pretty_print=True
+        doc, encoding="unicode", doctype="<!DOCTYPE html>", pretty_print=True
     )
     return html
 
@@ -212,7 +328,10 @@ def _linked(li: Any, cls: str) -> tuple[str, str]:
     return _leaf(a, "a link"), _url(a)
 
 
-def loads(data: str | bytes) -> Event:
+_KINDS = ("newsevent", "newsevent-day", "newsevent-front")
+
+
+def loads(data: str | bytes) -> Page:
     """Read an HTML page written by :func:`dumps`.
 
     Any other HTML raises ParseError: the reader does not guess.
@@ -221,13 +340,95 @@ def loads(data: str | bytes) -> Event:
         doc: Any = lxml.html.document_fromstring(data)
     except (etree.ParserError, ValueError) as exc:
         raise ParseError(f"malformed HTML: {exc}") from None
-    arts: Any = doc.xpath(f"//article[{_cls('newsevent')}]")
+    found = " or ".join(_cls(k) for k in _KINDS)
+    arts: Any = doc.xpath(f"//article[{found}]")
     if len(arts) != 1 or arts[0].get("data-newsevent-version") != VERSION:
         raise ParseError(
-            'not a page written by newsevent: no <article class="newsevent" '
+            'not a page written by newsevent: no <article class="newsevent…" '
             f'data-newsevent-version="{VERSION}">'
         )
     art: Any = arts[0]
+    kind = (art.get("class") or "").split()
+    if "newsevent-day" in kind:
+        return _day_from(art)
+    if "newsevent-front" in kind:
+        return _front_from(art)
+    return _event_from(art)
+
+
+def _entries_from(parent: Any) -> tuple[Entry, ...]:
+    out = []
+    for el in parent.xpath(f"./article[{_cls('entry')}]"):
+        cats = el.xpath(f"./p[{_cls('category')}]")
+        sums = el.xpath(f"./p[{_cls('summary')}]")
+        link = _one(el, f"./h3/*[{_cls('title')}]", "entry link")
+        tags = tuple(_leaf(t, "a context tag") for t in el.xpath(f"./p[{_cls('context')}]/span"))
+        fields = {
+            "title": _leaf(link, "an entry title"),
+            "url": _url(link),
+            "category": _leaf(cats[0], "a category") if cats else None,
+            "summary": _leaf(sums[0], "a summary") if sums else None,
+            "context": tags,
+        }
+        out.append(_build(partial(Entry, **fields), el))  # type: ignore[arg-type]
+    return tuple(out)
+
+
+def _extra_from(art: Any) -> tuple[str, ...]:
+    return tuple(
+        _leaf(c, "an unparsed line") for c in art.xpath(f"./section[{_cls('extra')}]/ul/li/code")
+    )
+
+
+def _day_from(art: Any) -> DayPage:
+    time_el = _one(art, "./h1/a/time", "date")
+    try:
+        date = _dt.date.fromisoformat(time_el.get("datetime") or "")
+    except ValueError:
+        raise _fail("invalid <time datetime>", time_el) from None
+    prev = art.xpath(f"./nav[{_cls('previous')}]/*")
+    language: Any = art.get("data-language")
+    return _build(
+        lambda: DayPage(
+            date=date,
+            entries=_entries_from(_one(art, f"./section[{_cls('entries')}]", "entries")),
+            previous=_url(prev[0]) if prev else None,
+            prefix=art.get("data-prefix") or "",
+            formats=bool(art.xpath(f"./nav[{_cls('formats')}]")),
+            language=language,
+            extra=_extra_from(art),
+        ),
+        art,
+    )
+
+
+def _front_from(art: Any) -> FrontPage:
+    sections = []
+    for sec in art.xpath(f"./section[{_cls('section')}]"):
+        h2 = _one(sec, "./h2", "section heading")
+        links = h2.xpath("./*")
+        label = _leaf(links[0], "a section link") if links else _leaf(h2, "a section heading")
+        url = _url(links[0]) if links else None
+        fields = {
+            "label": label,
+            "url": url,
+            "entries": _entries_from(sec),
+            "rule": sec.get("data-rule") == "true",
+        }
+        sections.append(_build(partial(FrontSection, **fields), sec))
+    language: Any = art.get("data-language")
+    return _build(
+        lambda: FrontPage(
+            sections=tuple(sections),
+            formats=bool(art.xpath(f"./nav[{_cls('formats')}]")),
+            language=language,
+            extra=_extra_from(art),
+        ),
+        art,
+    )
+
+
+def _event_from(art: Any) -> Event:
     time_el = _one(art, f"./p[{_cls('date')}]/a/time", "date")
     try:
         date = _dt.date.fromisoformat(time_el.get("datetime") or "")
@@ -268,9 +469,7 @@ def loads(data: str | bytes) -> Event:
         t, url = _linked(li, "title")
         tags = tuple(_leaf(s, "a context tag") for s in li.xpath(f"./span[{_cls('context')}]/span"))
         related.append(_build(partial(Related, title=t, url=url, context=tags), li))
-    extra = tuple(
-        _leaf(c, "an unparsed line") for c in art.xpath(f"./section[{_cls('extra')}]/ul/li/code")
-    )
+    extra = _extra_from(art)
     language: Any = art.get("data-language")
     return _build(
         lambda: Event(

@@ -141,6 +141,17 @@ def plain_or_escaped(value: str) -> str:
     return escape(value)
 
 
+def literal(value: str) -> str:
+    """``value`` unchanged when mistune reads it as plain text equal to it, else escaped.
+
+    Stricter than :func:`plain_or_escaped`: markup that flattens back to the same
+    characters (``*x*``, ``[a](b)``) is escaped too.
+    """
+    if nodes(value) == ([("text", value)] if value else []):
+        return value
+    return escape(value)
+
+
 def escape_url_dest(url: str) -> str:
     """Write a normalised URL as a link destination that reads back unchanged."""
     depth = 0

@@ -12,9 +12,25 @@ from cattrs.preconf.json import make_converter
 from cattrs.v import format_exception
 
 from ._errors import ParseError
-from ._model import Change, Event, Related, Source
+from ._model import (
+    Change,
+    DayPage,
+    Entry,
+    Event,
+    FrontPage,
+    FrontSection,
+    Page,
+    Related,
+    Source,
+)
 
 FORMAT = "newsevent.event"
+FORMATS: dict[str, type] = {
+    "newsevent.event": Event,
+    "newsevent.day": DayPage,
+    "newsevent.front": FrontPage,
+}
+_MARKERS = {cls: name for name, cls in FORMATS.items()}
 VERSION = 1
 
 converter = make_converter(forbid_extra_keys=True, detailed_validation=True)
@@ -68,7 +84,7 @@ def _list_of(item: type) -> Any:
     return hook
 
 
-for _item in (str, Source, Related, Change):
+for _item in (str, Source, Related, Change, Entry, FrontSection):
     _tuple_type = tuple[_item, ...]  # type: ignore[valid-type]
     converter.register_structure_hook_func(
         lambda t, tt=_tuple_type: t == tt,  # type: ignore[misc]
@@ -76,7 +92,7 @@ for _item in (str, Source, Related, Change):
     )
 
 # Make sure the nested classes are configured before first use.
-for _cls in (Source, Related, Change, Event):
+for _cls in (Source, Related, Change, Event, Entry, DayPage, FrontSection, FrontPage):
     converter.get_structure_hook(_cls)
 
 
@@ -87,38 +103,40 @@ def _describe(exc: BaseException, type_: Any) -> str:
     return format_exception(exc, type_)
 
 
-def to_dict(ev: Event) -> dict[str, Any]:
-    """Return the JSON document of ``ev`` as plain Python data."""
-    doc: dict[str, Any] = {"format": FORMAT, "version": VERSION}
-    doc.update(converter.unstructure(ev))
+def to_dict(page: Page) -> dict[str, Any]:
+    """Return the JSON document of ``page`` as plain Python data."""
+    doc: dict[str, Any] = {"format": _MARKERS[type(page)], "version": VERSION}
+    doc.update(converter.unstructure(page))
     return doc
 
 
-def from_dict(doc: Any) -> Event:
-    """Build an Event from a decoded JSON document, checking it fully."""
+def from_dict(doc: Any) -> Page:
+    """Build a page from a decoded JSON document, checking it fully."""
     if not isinstance(doc, dict):
         raise ParseError("a newsevent JSON document is an object", field="$")
-    if doc.get("format") != FORMAT:
-        raise ParseError(f"'format' must be {FORMAT!r}", field="$.format")
+    cls = FORMATS.get(doc.get("format"))  # type: ignore[arg-type]
+    if cls is None:
+        raise ParseError(f"'format' must be one of {', '.join(FORMATS)}", field="$.format")
     if doc.get("version") != VERSION:
         raise ParseError(f"unsupported 'version' {doc.get('version')!r}", field="$.version")
     body = {k: v for k, v in doc.items() if k not in ("format", "version")}
     try:
-        return converter.structure(body, Event)
+        page: Page = converter.structure(body, cls)
     except Exception as exc:  # cattrs wraps every failure in a group
         messages = cattrs.transform_error(exc, path="$", format_exception=_describe)
         first = messages[0] if messages else str(exc)
         msg, _, field = first.rpartition(" @ ")
         raise ParseError(f"invalid document: {msg or first}", field=field or "$") from None
+    return page
 
 
-def dumps(ev: Event, *, indent: int | None = None) -> str:
-    """Write ``ev`` as a JSON document (compact unless ``indent`` is given)."""
+def dumps(page: Page, *, indent: int | None = None) -> str:
+    """Write ``page`` as a JSON document (compact unless ``indent`` is given)."""
     seps = (",", ":") if indent is None else (",", ": ")
-    return _stdjson.dumps(to_dict(ev), ensure_ascii=False, indent=indent, separators=seps)
+    return _stdjson.dumps(to_dict(page), ensure_ascii=False, indent=indent, separators=seps)
 
 
-def loads(src: str | bytes) -> Event:
+def loads(src: str | bytes) -> Page:
     """Read a JSON document written by :func:`dumps` (or by hand, per the schema)."""
     try:
         doc = _stdjson.loads(src)

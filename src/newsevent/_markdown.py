@@ -41,7 +41,7 @@ _FORMATS = re.compile(
 )
 
 
-def _blank(line: str) -> bool:
+def is_blank(line: str) -> bool:
     return not line.strip(BLANK)
 
 
@@ -52,7 +52,7 @@ def split_lines(src: str) -> list[str]:
     return src.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
-def _build(factory: Callable[[], T], lineno: int, colno: int = 1) -> T:
+def build(factory: Callable[[], T], lineno: int, colno: int = 1) -> T:
     try:
         return factory()
     except (ValueError, TypeError) as exc:
@@ -79,7 +79,7 @@ class _Reader:
                 break
             if _DAY_HEADING.match(line):
                 raise ParseError("this is a day or front page, not an event page", i + 1, 1)
-            if not _blank(line):
+            if not is_blank(line):
                 if formats is None and line.startswith("Formats:"):
                     formats = line
                 else:
@@ -104,13 +104,13 @@ class _Reader:
             raise ParseError(f"invalid date in the date heading: {exc}", i + 1, 6) from None
         prefix = m[4]
         i += 1
-        while i < n and _blank(lines[i]):
+        while i < n and is_blank(lines[i]):
             i += 1
         category = None
         if i < n and _CATEGORY.match(lines[i]):
             category = self.text(lines[i][5:])
             i += 1
-            while i < n and _blank(lines[i]):
+            while i < n and is_blank(lines[i]):
                 i += 1
         if i >= n or not _TITLE.match(lines[i]):
             raise ParseError("expected the title line '# …'", min(i, n - 1) + 1, 1)
@@ -121,7 +121,7 @@ class _Reader:
         sections = self._sections(i)
         slug = self._slug(formats, date, prefix)
         sources, cover, related, changes, language = sections
-        return _build(
+        return build(
             lambda: Event(
                 date=date,
                 title=title,
@@ -177,7 +177,7 @@ class _Reader:
             line = lines[i]
             if line.startswith("###") and _SECTION.fullmatch(line):
                 break
-            if _blank(line):
+            if is_blank(line):
                 flush()
             elif _ANY_HEADING.match(line):
                 flush()
@@ -187,7 +187,7 @@ class _Reader:
                     start = i
                 para.append(line.strip(BLANK))
             i += 1
-            if para and i < len(lines) and _blank(lines[i]):
+            if para and i < len(lines) and is_blank(lines[i]):
                 flush()
         flush()
         body = "\n\n".join(paras)
@@ -219,7 +219,7 @@ class _Reader:
         while i < n:
             line = lines[i]
             i += 1
-            if _blank(line):
+            if is_blank(line):
                 continue
             sm = _SECTION.fullmatch(line) if line.startswith("###") else None
             if sm and not line.startswith("### ["):
@@ -233,7 +233,7 @@ class _Reader:
                 elif name == CHANGES_HEADING:
                     kind = "changes"
                 elif name == UNPARSED_HEADING:
-                    self.extra.extend(x for x in lines[i:] if not _blank(x))
+                    self.extra.extend(x for x in lines[i:] if not is_blank(x))
                     break
                 else:
                     kind = "unknown"
@@ -274,7 +274,7 @@ class _Reader:
     @staticmethod
     def _cover(url: str, lineno: int, col: int) -> str:
         # The same rule as Event.cover_image, checked where the line is known.
-        return _build(lambda: Source(name="", url=url), lineno, col).url
+        return build(lambda: Source(name="", url=url), lineno, col).url
 
     @staticmethod
     def _source(got: list[_inline.Node], lineno: int, col: int) -> Source | None:
@@ -284,11 +284,11 @@ class _Reader:
         if len(got) == 1:
             if name == COVER_IMAGE:
                 return None
-            return _build(lambda: Source(name=name, url=url), lineno, col)
+            return build(lambda: Source(name=name, url=url), lineno, col)
         if len(got) == 3 and got[1] == ("text", " ") and got[2][0] == "link":
             if got[2][1] == "IMG" and got[2][2]:
                 image = got[2][2]
-                return _build(lambda: Source(name=name, url=url, image=image), lineno, col)
+                return build(lambda: Source(name=name, url=url, image=image), lineno, col)
         return None
 
     @staticmethod
@@ -297,13 +297,13 @@ class _Reader:
             return None
         title, url = got[0][1].strip(BLANK), got[0][2]
         if len(got) == 1:
-            return _build(lambda: Related(title=title, url=url), lineno, col)
+            return build(lambda: Related(title=title, url=url), lineno, col)
         if len(got) == 3 and got[1] == ("text", " ") and got[2][0] == "em":
             label, sep, rest = got[2][1].partition(": ")
             if sep and label in CONTEXT_LABELS:
                 tags = tuple(t.strip(BLANK) for t in rest.split(", "))
                 if all(tags):
-                    return _build(lambda: Related(title=title, url=url, context=tags), lineno, col)
+                    return build(lambda: Related(title=title, url=url, context=tags), lineno, col)
         return None
 
     @staticmethod
@@ -323,7 +323,7 @@ class _Reader:
         label = m[2].strip(BLANK)
         if not label:
             return None
-        return _build(lambda: Change(title=title, url=url, label=label, timestamp=ts), lineno, col)
+        return build(lambda: Change(title=title, url=url, label=label, timestamp=ts), lineno, col)
 
 
 def loads(src: str | bytes, *, fast: bool = True) -> Event:

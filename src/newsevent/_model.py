@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
 
 import attrs
 
@@ -277,3 +277,168 @@ class Event:
             return {}
         base = f"{self.path}/{self.slug}"
         return {"html": f"{base}.html", "json": f"{base}.json", "xml": f"{base}.xml"}
+
+
+def _entries(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    _tuple_of(Entry)(_inst, attribute, value)
+
+
+def _check_listing_language(language: Any, localised: bool, what: str) -> None:
+    if language is None:
+        if localised:
+            raise ValueError(f"language is required when the {what}")
+        return
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {LANGUAGES}, not {language!r}")
+    if not localised:
+        raise ValueError(f"language must be None unless the {what}")
+
+
+@attrs.frozen(kw_only=True)
+class Entry:
+    """One event listed on a day or front page: ``### [title](url)`` and its lines."""
+
+    title: str = attrs.field(validator=_line)
+    url: str = attrs.field(validator=_url)
+    category: str | None = attrs.field(default=None, validator=_opt_line)
+    """The ``##### …`` line above the entry; ``""`` when present but empty."""
+    summary: str | None = attrs.field(default=None)
+    """The one-line summary under the entry, if any."""
+    context: tuple[str, ...] = attrs.field(default=(), validator=_tuple_of(str))
+    """The ``_Context: …_`` tags under the entry, if any."""
+
+    @summary.validator
+    def _check_summary(self, attribute: attrs.Attribute[Any], value: str | None) -> None:
+        if value is not None:
+            _nonempty_line(self, attribute, value)
+
+    @context.validator
+    def _check_context(self, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
+        for tag in value:
+            _nonempty_line(self, attribute, tag)
+            if ", " in tag:
+                raise ValueError(f"context tag {tag!r} must not contain ', ' (the tag separator)")
+
+    @property
+    def date(self) -> _dt.date | None:
+        """The listed event's date, read from its link."""
+        return _news_date(self.url)
+
+
+@attrs.frozen(kw_only=True)
+class DayPage:
+    """A day's listing page (``news/YYYY/MM/D/index.md`` or its ``README.md`` twin)."""
+
+    date: _dt.date = attrs.field(validator=_date)
+    entries: tuple[Entry, ...] = attrs.field(default=(), validator=_entries)
+    previous: str | None = attrs.field(default=None, validator=_opt_url)
+    """The link of the ``Previous Day...`` heading, if any."""
+    prefix: str = attrs.field(default="", validator=[_str, _check_prefix])
+    """The site prefix of the date heading's link, ``""`` or for example ``"/zh"``."""
+    formats: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
+    """Whether the page has the ``Formats:`` line (its links derive from the date)."""
+    language: Language | None = attrs.field(default=None)
+    """The language of the page's fixed words; ``None`` when it has none."""
+    extra: tuple[str, ...] = attrs.field(default=(), validator=[_tuple_of(str), _check_extra])
+    """Lines the reader did not understand, kept verbatim (written back last)."""
+
+    @language.validator
+    def _check_language(self, attribute: attrs.Attribute[Any], value: Any) -> None:
+        localised = self.previous is not None or any(e.context for e in self.entries)
+        _check_listing_language(value, localised, "page has a previous-day link or context tags")
+
+    @property
+    def path(self) -> str:
+        """The site path of the day folder, e.g. ``/news/2012/11/8``."""
+        d = self.date
+        return f"{self.prefix}/news/{d.year:04d}/{d.month:02d}/{d.day}"
+
+    @property
+    def url(self) -> str:
+        """The page's own address (the date heading's link)."""
+        return f"{self.path}/index.md"
+
+    @property
+    def format_urls(self) -> dict[str, str]:
+        """The ``Formats:`` links, relative as on the site; empty without the line."""
+        if not self.formats:
+            return {}
+        d = self.date
+        base = f"{d.year:04d}/{d.month:02d}/{d.day}/index"
+        return {"html": f"{base}.html", "json": f"{base}.json", "xml": f"{base}.xml"}
+
+
+@attrs.frozen(kw_only=True)
+class FrontSection:
+    """One ``## …`` section of a front page: a day (``## [今天](…)``), ``## Opinion``…"""
+
+    label: str = attrs.field(validator=_nonempty_line)
+    """The heading's text as on the page (``News``, ``今天``, ``Previous Day...``)."""
+    url: str | None = attrs.field(default=None, validator=_opt_url)
+    """The heading's link; ``None`` for a heading without one."""
+    entries: tuple[Entry, ...] = attrs.field(default=(), validator=_entries)
+    rule: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
+    """Whether a ``---`` line follows the section."""
+
+    @label.validator
+    def _check_label(self, attribute: attrs.Attribute[Any], value: str) -> None:
+        if self.url is None and value == UNPARSED_LABEL:
+            raise ValueError(f"a section without a link cannot be labelled {UNPARSED_LABEL!r}")
+
+    @property
+    def date(self) -> _dt.date | None:
+        """The day the section's link points at, if it points at a day."""
+        return None if self.url is None else _news_date(self.url)
+
+
+UNPARSED_LABEL = "Unparsed:"
+
+
+@attrs.frozen(kw_only=True)
+class FrontPage:
+    """A front page: the last few days, with ``---`` between them."""
+
+    sections: tuple[FrontSection, ...] = attrs.field(default=(), validator=_tuple_of(FrontSection))
+    formats: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
+    """Whether the page has the ``Formats: [HTML](/index.html)…`` line."""
+    language: Language | None = attrs.field(default=None)
+    """The language of the context labels; ``None`` when no entry has context tags."""
+    extra: tuple[str, ...] = attrs.field(default=(), validator=[_tuple_of(str), _check_extra])
+
+    @sections.validator
+    def _check_sections(self, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not value:
+            raise ValueError("a front page has at least one section")
+        first = value[0]
+        if first.url is not None and not any(s.rule for s in value):
+            d = _news_date(first.url)
+            if (
+                d is not None
+                and first.url.endswith("/index.md")
+                and first.label == (f"{d.year:04d}-{d.month:02d}-{d.day}")
+            ):
+                raise ValueError(
+                    "a front page whose first heading is a day heading needs a '---' rule "
+                    "(without one it is a day page)"
+                )
+
+    @language.validator
+    def _check_language(self, attribute: attrs.Attribute[Any], value: Any) -> None:
+        localised = any(e.context for s in self.sections for e in s.entries)
+        _check_listing_language(value, localised, "page has context tags")
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        """Every entry of every section, in page order."""
+        return tuple(e for s in self.sections for e in s.entries)
+
+    @property
+    def format_urls(self) -> dict[str, str]:
+        """The ``Formats:`` links; empty without the line."""
+        if not self.formats:
+            return {}
+        return {"html": "/index.html", "json": "/index.json", "xml": "/index.xml"}
+
+
+Page: TypeAlias = Event | DayPage | FrontPage
+"""Any page newsevent reads: an event, a day listing or a front page."""

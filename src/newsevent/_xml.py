@@ -11,7 +11,17 @@ from typing import Any, TypeVar
 from lxml import etree
 
 from ._errors import ParseError
-from ._model import Change, Event, Related, Source
+from ._model import (
+    Change,
+    DayPage,
+    Entry,
+    Event,
+    FrontPage,
+    FrontSection,
+    Page,
+    Related,
+    Source,
+)
 
 NS = "urn:x-newsevent:1"
 VERSION = "1"
@@ -86,17 +96,84 @@ def to_element(ev: Event) -> Any:
             _sub(el, "title", r.title)
             for tag in r.context:
                 _sub(el, "context", tag)
-    if ev.extra:
-        extra_el = _sub(root, "extra")
-        for line in ev.extra:
-            _sub(extra_el, "line", line)
+    _extra(root, ev.extra)
     return root
 
 
-def dumps(ev: Event) -> str:
-    """Write ``ev`` as an XML document."""
+def _extra(root: Any, extra: tuple[str, ...]) -> None:
+    if extra:
+        extra_el = _sub(root, "extra")
+        for line in extra:
+            _sub(extra_el, "line", line)
+
+
+def _entry(parent: Any, e: Entry) -> None:
+    el = _sub(parent, "entry", url=e.url)
+    _sub(el, "title", e.title)
+    if e.category is not None:
+        _sub(el, "category", e.category)
+    if e.summary is not None:
+        _sub(el, "summary", e.summary)
+    for tag in e.context:
+        _sub(el, "context", tag)
+
+
+def _root(tag: str, attrib: dict[str, str]) -> Any:
+    nsmap: Any = {None: NS}
+    return etree.Element(_Q + tag, {"version": VERSION, **attrib}, nsmap=nsmap)
+
+
+def _day_element(page: DayPage) -> Any:
+    attrib = {"date": page.date.isoformat()}
+    if page.previous is not None:
+        attrib["previous"] = page.previous
+    if page.prefix:
+        attrib["prefix"] = page.prefix
+    if page.formats:
+        attrib["formats"] = "true"
+    if page.language is not None:
+        attrib["language"] = page.language
+    root = _root("day", attrib)
+    for e in page.entries:
+        _entry(root, e)
+    _extra(root, page.extra)
+    return root
+
+
+def _front_element(page: FrontPage) -> Any:
+    attrib = {}
+    if page.formats:
+        attrib["formats"] = "true"
+    if page.language is not None:
+        attrib["language"] = page.language
+    root = _root("front", attrib)
+    for sec in page.sections:
+        at = {} if sec.url is None else {"url": sec.url}
+        if sec.rule:
+            at["rule"] = "true"
+        el = _sub(root, "section", **at)
+        _sub(el, "label", sec.label)
+        for e in sec.entries:
+            _entry(el, e)
+    _extra(root, page.extra)
+    return root
+
+
+def page_element(page: Page) -> Any:
+    """Return the root element (``<event>``, ``<day>`` or ``<front>``) of ``page``."""
+    if isinstance(page, Event):
+        return to_element(page)
+    if isinstance(page, DayPage):
+        return _day_element(page)
+    if isinstance(page, FrontPage):
+        return _front_element(page)
+    raise TypeError(f"expected a page, not {type(page).__name__}")
+
+
+def dumps(page: Page) -> str:
+    """Write ``page`` as an XML document."""
     data: bytes = etree.tostring(
-        to_element(ev), xml_declaration=True, encoding="UTF-8", pretty_print=True
+        page_element(page), xml_declaration=True, encoding="UTF-8", pretty_print=True
     )
     return data.decode("utf-8")
 
@@ -144,14 +221,90 @@ def _related(el: Any) -> Related:
     return Related(title=_text(el.find(_Q + "title")), url=el.get("url"), context=tags)
 
 
-def from_element(root: Any) -> Event:
-    """Build an Event from a schema-valid ``<event>`` element."""
+def _bool(value: str | None) -> bool:
+    return value in ("true", "1")
+
+
+def _entries(parent: Any) -> tuple[Entry, ...]:
+    return tuple(_build(partial(_entry_from, el), el) for el in parent.iterfind(_Q + "entry"))
+
+
+def _entry_from(el: Any) -> Entry:
+    category = el.find(_Q + "category")
+    summary = el.find(_Q + "summary")
+    return Entry(
+        title=_text(el.find(_Q + "title")),
+        url=el.get("url"),
+        category=None if category is None else _text(category),
+        summary=None if summary is None else _text(summary),
+        context=tuple(_text(t) for t in el.iterfind(_Q + "context")),
+    )
+
+
+def _extra_from(root: Any) -> tuple[str, ...]:
+    return tuple(_text(el) for el in root.iterfind(f"{_Q}extra/{_Q}line"))
+
+
+def _day_from(root: Any) -> DayPage:
+    return _build(
+        lambda: DayPage(
+            date=_dt.date.fromisoformat(root.get("date", "")),
+            entries=_entries(root),
+            previous=root.get("previous"),
+            prefix=root.get("prefix", ""),
+            formats=_bool(root.get("formats")),
+            language=root.get("language"),
+            extra=_extra_from(root),
+        ),
+        root,
+    )
+
+
+def _section_from(el: Any) -> FrontSection:
+    return FrontSection(
+        label=_text(el.find(_Q + "label")),
+        url=el.get("url"),
+        entries=_entries(el),
+        rule=_bool(el.get("rule")),
+    )
+
+
+def _front_from(root: Any) -> FrontPage:
+    sections = tuple(_build(partial(_section_from, el), el) for el in root.iterfind(_Q + "section"))
+    return _build(
+        lambda: FrontPage(
+            sections=sections,
+            formats=_bool(root.get("formats")),
+            language=root.get("language"),
+            extra=_extra_from(root),
+        ),
+        root,
+    )
+
+
+def page_from_element(root: Any) -> Page:
+    """Build a page from a root element, validating it against the XSD first."""
     xsd = schema()
     if not xsd.validate(root):
         err: Any = xsd.error_log.last_error  # type: ignore[attr-defined]
-        raise ParseError(
-            f"not a valid newsevent document: {err.message}", err.line or 1, max(err.column, 1)
-        )
+        msg = f"not a valid newsevent document: {err.message}"
+        raise ParseError(msg, err.line or 1, max(err.column, 1))
+    if root.tag == _Q + "day":
+        return _day_from(root)
+    if root.tag == _Q + "front":
+        return _front_from(root)
+    return _event_from(root)
+
+
+def from_element(root: Any) -> Event:
+    """Build an Event from an ``<event>`` element, validating it against the XSD first."""
+    page = page_from_element(root)
+    if not isinstance(page, Event):
+        raise ParseError(f"expected an <event>, not <{etree.QName(root).localname}>", 1, 1)
+    return page
+
+
+def _event_from(root: Any) -> Event:
     find = root.find
     category = find(_Q + "category")
     body = [_text(p) for p in root.iterfind(f"{_Q}body/{_Q}p")]
@@ -165,7 +318,7 @@ def from_element(root: Any) -> Event:
     related = tuple(
         _build(partial(_related, el), el) for el in root.iterfind(f"{_Q}related/{_Q}item")
     )
-    extra = tuple(_text(el) for el in root.iterfind(f"{_Q}extra/{_Q}line"))
+    extra = _extra_from(root)
     return _build(
         lambda: Event(
             date=_dt.date.fromisoformat(root.get("date", "")),
@@ -185,6 +338,6 @@ def from_element(root: Any) -> Event:
     )
 
 
-def loads(data: str | bytes) -> Event:
+def loads(data: str | bytes) -> Page:
     """Read an XML document written by :func:`dumps` (or by hand, per the XSD)."""
-    return from_element(parse_root(data))
+    return page_from_element(parse_root(data))

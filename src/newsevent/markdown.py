@@ -1,5 +1,8 @@
-"""Markdown event pages: ``loads`` reads every generator's layout, ``dumps`` writes the newest."""
+"""Markdown pages: ``loads`` reads every generator's layout, ``dumps`` writes the newest.
 
-from ._markdown import dumps, loads
+``loads`` tells an event page, a day page and a front page apart by their headings.
+"""
+
+from ._listing import dumps, loads
 
 __all__ = ["dumps", "loads"]

@@ -1,0 +1,371 @@
+"""Markdown day pages and front pages: the reader and the writer."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from functools import partial
+
+from . import _inline, _markdown
+from ._errors import ParseError
+from ._markdown import CONTEXT_LABELS, WRITE_HEADINGS, build, is_blank, split_lines
+from ._model import UNPARSED_LABEL, DayPage, Entry, Event, FrontPage, FrontSection, Language, Page
+from ._text import BLANK
+
+PREVIOUS_LABELS: dict[str, Language] = {"Previous Day...": "en", "前一天...": "zh"}
+WRITE_PREVIOUS: dict[Language, str] = {"en": "Previous Day...", "zh": "前一天..."}
+_DAY = re.compile(
+    r"## \[(\d{4})-(\d{2})-(\d{1,2})\]"
+    r"\(((?:/[^/?#()\s]+)*)/news/(\d{4})/(\d{2})/(\d{1,2})/index\.md\)[ \t]*"
+)
+_H2 = re.compile(r"##[ \t]+(.*?)[ \t]*")
+_RULE = re.compile(r"[ \t]*---[ \t]*")
+_CATEGORY = re.compile(r"#####(?:[ \t]|$)")
+_UNPARSED = f"## {UNPARSED_LABEL}"
+_DAY_FORMATS = "Formats: [HTML]({0}.html)  [JSON]({0}.json)  [XML]({0}.xml)"
+_FRONT_FORMATS = "Formats: [HTML](/index.html)  [JSON](/index.json)  [XML](/index.xml)"
+
+
+def _is_h2(line: str) -> bool:
+    return line.startswith("##") and not line.startswith("###") and not _CATEGORY.match(line)
+
+
+def kind(lines: list[str]) -> str:
+    """``"event"``, ``"day"`` or ``"front"``: what the first heading says the page is.
+
+    A page whose first ``##`` heading is a day heading is a day page, unless it
+    has ``---`` lines (before any ``## Unparsed:`` section): then it is a front page.
+    """
+    for n, line in enumerate(lines):
+        if line.startswith("### ["):
+            return "event"
+        if _is_h2(line):
+            body = lines[n:]
+            end = next((i for i, x in enumerate(body) if x.rstrip(BLANK) == _UNPARSED), len(body))
+            if any(_RULE.fullmatch(x) for x in body[:end]):
+                return "front"
+            return "day" if is_day_heading(line) else "front"
+    return "event"
+
+
+def is_day_heading(line: str) -> bool:
+    """True for ``## [YYYY-MM-D](…/news/YYYY/MM/D/index.md)`` with both dates the same."""
+    m = _DAY.fullmatch(line)
+    return bool(m) and m.group(1, 2, 3) == m.group(5, 6, 7)  # type: ignore[union-attr]
+
+
+class _Reader:
+    def __init__(self, src: str) -> None:
+        self.lines = split_lines(src)
+        self.extra: list[str] = []
+        self.language: Language | None = None
+        self.i = 0
+
+    def text(self, raw: str) -> str:
+        return _inline.text(raw.strip(BLANK)).strip(BLANK)
+
+    def preamble(self, formats_line: str) -> bool:
+        """Skip to the first ``##`` heading; return whether the Formats line was there."""
+        formats = False
+        lines = self.lines
+        while self.i < len(lines):
+            line = lines[self.i]
+            if line.startswith("##") and not line.startswith("###"):
+                return formats
+            if not is_blank(line):
+                if not formats and line.rstrip(BLANK) == formats_line:
+                    formats = True
+                else:
+                    self.extra.append(line)
+            self.i += 1
+        raise ParseError("not a listing page: no '## ' heading", 1, 1)
+
+    def entries(self, stop: re.Pattern[str] | None = None) -> tuple[Entry, ...]:
+        """Read entries up to the next ``##`` heading (or a line matching ``stop``)."""
+        lines = self.lines
+        out: list[Entry] = []
+        category: str | None = None
+        category_line = ""
+        current: dict[str, object] | None = None
+        current_no = 0
+
+        def finish() -> None:
+            nonlocal current
+            if current is not None:
+                fields = current
+                out.append(build(lambda: Entry(**fields), current_no))  # type: ignore[arg-type]
+                current = None
+
+        while self.i < len(lines):
+            line = lines[self.i]
+            if (
+                line.startswith("##") and not line.startswith("###") and not _CATEGORY.match(line)
+            ) or (stop is not None and stop.fullmatch(line)):
+                break
+            self.i += 1
+            if is_blank(line):
+                continue
+            if _CATEGORY.match(line):
+                finish()
+                if category is not None:
+                    self.extra.append(category_line)
+                category, category_line = self.text(line[5:]), line
+                continue
+            if line.startswith("### "):
+                finish()
+                got = _inline.nodes(line[4:].strip(BLANK))
+                if len(got) == 1 and got[0][0] == "link" and got[0][2]:
+                    current = {
+                        "title": got[0][1].strip(BLANK),
+                        "url": got[0][2],
+                        "category": category,
+                    }
+                    current_no = self.i
+                else:
+                    if category is not None:
+                        self.extra.append(category_line)
+                    self.extra.append(line)
+                category = None
+                continue
+            if current is not None:
+                tags = self._context(line)
+                if tags is not None and "context" not in current:
+                    current["context"] = tags
+                    continue
+                if tags is None and "summary" not in current and "context" not in current:
+                    current["summary"] = self.text(line)
+                    continue
+            self.extra.append(line)
+        finish()
+        if category is not None:
+            self.extra.append(category_line)
+        return tuple(out)
+
+    def _context(self, line: str) -> tuple[str, ...] | None:
+        got = _inline.nodes(line.strip(BLANK))
+        if len(got) != 1 or got[0][0] != "em":
+            return None
+        label, sep, rest = got[0][1].partition(": ")
+        if not sep or label not in CONTEXT_LABELS:
+            return None
+        tags = tuple(t.strip(BLANK) for t in rest.split(", "))
+        if not all(tags):
+            return None
+        self.language = self.language or CONTEXT_LABELS[label]
+        return tags
+
+    def rest(self) -> None:
+        """Everything after the page's last heading: kept lines only."""
+        lines = self.lines
+        while self.i < len(lines):
+            line = lines[self.i]
+            self.i += 1
+            if line.rstrip(BLANK) == _UNPARSED:
+                self.extra.extend(x for x in lines[self.i :] if not is_blank(x))
+                return
+            if not is_blank(line):
+                self.extra.append(line)
+
+
+def loads_day(src: str) -> DayPage:
+    """Read a day listing page written in Markdown."""
+    r = _Reader(src)
+    lines = r.lines
+    probe = next((x for x in lines if x.startswith("## [")), "")
+    m0 = _DAY.fullmatch(probe)
+    base = f"{m0[1]}/{m0[2]}/{int(m0[3])}/index" if m0 else ""
+    formats = r.preamble(_DAY_FORMATS.format(base))
+    line = lines[r.i]
+    m = _DAY.fullmatch(line)
+    if not m or m.group(1, 2, 3) != m.group(5, 6, 7):
+        raise ParseError(
+            "malformed day heading: expected '## [YYYY-MM-D](/news/YYYY/MM/D/index.md)'", r.i + 1, 4
+        )
+    try:
+        date = _dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError as exc:
+        raise ParseError(f"invalid date in the day heading: {exc}", r.i + 1, 5) from None
+    r.i += 1
+    entries = r.entries()
+    previous = None
+    if r.i < len(lines):
+        heading = lines[r.i]
+        got = _inline.nodes(heading[2:].strip(BLANK)) if heading.startswith("## ") else []
+        if len(got) == 1 and got[0][0] == "link" and got[0][1] in PREVIOUS_LABELS and got[0][2]:
+            previous = got[0][2]
+            r.language = PREVIOUS_LABELS[got[0][1]] if r.language is None else r.language
+            r.i += 1
+    r.rest()
+    language = r.language if (previous is not None or any(e.context for e in entries)) else None
+    return build(
+        lambda: DayPage(
+            date=date,
+            entries=entries,
+            previous=previous,
+            prefix=m[4],
+            formats=formats,
+            language=language,
+            extra=tuple(r.extra),
+        ),
+        1,
+    )
+
+
+def loads_front(src: str) -> FrontPage:
+    """Read a front page written in Markdown."""
+    r = _Reader(src)
+    formats = r.preamble(_FRONT_FORMATS)
+    lines = r.lines
+    sections: list[FrontSection] = []
+    while r.i < len(lines):
+        line = lines[r.i]
+        if is_blank(line):
+            r.i += 1
+            continue
+        if _RULE.fullmatch(line):
+            r.i += 1
+            if sections and not sections[-1].rule:
+                last = sections[-1]
+                sections[-1] = FrontSection(
+                    label=last.label, url=last.url, entries=last.entries, rule=True
+                )
+            else:
+                r.extra.append(line)
+            continue
+        hm = _H2.fullmatch(line) if line.startswith("##") and not line.startswith("###") else None
+        if hm is None or hm[1] == UNPARSED_LABEL:
+            if hm is not None:
+                r.rest()
+                break
+            r.i += 1
+            r.extra.append(line)
+            continue
+        lineno = r.i + 1
+        r.i += 1
+        got = _inline.nodes(hm[1])
+        if len(got) == 1 and got[0][0] == "link" and got[0][2] and got[0][1].strip(BLANK):
+            label, url = got[0][1].strip(BLANK), got[0][2]
+        else:
+            label, url = r.text(hm[1]), None
+        entries = r.entries(stop=_RULE)
+        section = partial(FrontSection, label=label, url=url, entries=entries)
+        sections.append(build(section, lineno))
+    localised = any(e.context for s in sections for e in s.entries)
+    return build(
+        lambda: FrontPage(
+            sections=tuple(sections),
+            formats=formats,
+            language=r.language if localised else None,
+            extra=tuple(r.extra),
+        ),
+        1,
+    )
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _line_text(value: str) -> str:
+    text = _inline.literal(value)
+    if text.startswith("#") or _RULE.fullmatch(text):
+        return "\\" + text
+    return text
+
+
+def _entry(e: Entry, label: str) -> str:
+    out = []
+    if e.category is not None:
+        out.append(f"##### {_line_text(e.category)}\n")
+    title = f"[{_inline.plain_or_escaped(e.title)} ]({_inline.escape_url_dest(e.url)})"
+    if _inline.nodes(title) != [("link", e.title + " ", e.url)]:
+        title = f"[{_inline.escape(e.title)} ]({_inline.escape_url_dest(e.url)})"
+    out.append(f"### {title}\n")
+    if e.summary is not None:
+        out.append(_line_text(e.summary) + "\n")
+    if e.context:
+        em = f"{label}: {', '.join(e.context)}"
+        line = f"_{_inline.plain_or_escaped(em)}_"
+        if _inline.nodes(line) != [("em", em)]:
+            line = f"_{_inline.escape(em)}_"
+        out.append(line + "\n")
+    out.append("\n")
+    return "".join(out)
+
+
+def _extra(extra: tuple[str, ...]) -> str:
+    if not extra:
+        return ""
+    return f"## {UNPARSED_LABEL}\n\n" + "".join(line + "\n" for line in extra)
+
+
+def dumps_day(page: DayPage) -> str:
+    """Write a day page in the layout of the newest generator."""
+    out = []
+    d = page.date
+    if page.formats:
+        base = f"{d.year:04d}/{d.month:02d}/{d.day}/index"
+        out.append(f"\n{_DAY_FORMATS.format(base)}  \n\n")
+    out.append(f"## [{d.year:04d}-{d.month:02d}-{d.day}]({page.url})\n\n")
+    label = WRITE_HEADINGS[page.language or "en"][2]
+    out.extend(_entry(e, label) for e in page.entries)
+    if page.previous is not None:
+        word = WRITE_PREVIOUS[page.language or "en"]
+        out.append(f"## [{word}]({_inline.escape_url_dest(page.previous)})\n\n")
+    out.append(_extra(page.extra))
+    return "".join(out)
+
+
+def dumps_front(page: FrontPage) -> str:
+    """Write a front page in the layout of the newest generator."""
+    out = []
+    if page.formats:
+        out.append(f"\n{_FRONT_FORMATS}  \n\n")
+    label = WRITE_HEADINGS[page.language or "en"][2]
+    for s in page.sections:
+        if s.url is None:
+            out.append(f"## {_line_text(s.label)}\n\n")
+        else:
+            head = f"[{_inline.plain_or_escaped(s.label)}]({_inline.escape_url_dest(s.url)})"
+            if _inline.nodes(head) != [("link", s.label, s.url)]:
+                head = f"[{_inline.escape(s.label)}]({_inline.escape_url_dest(s.url)})"
+            out.append(f"## {head}\n\n")
+        out.extend(_entry(e, label) for e in s.entries)
+        if s.rule:
+            out.append("---\n\n")
+    out.append(_extra(page.extra))
+    return "".join(out)
+
+
+# ---------------------------------------------------------------- any page
+
+
+def loads(src: str | bytes, *, fast: bool = True) -> Page:
+    """Read an event, day or front page written in Markdown (told apart by its headings).
+
+    ``fast=False`` sends every event-page line through mistune instead of the
+    regular-expression fast path; the result is the same, only slower.
+    """
+    if isinstance(src, (bytes, bytearray)):
+        try:
+            src = bytes(src).decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ParseError(f"input is not UTF-8: {exc.reason} at byte {exc.start}") from None
+    if not isinstance(src, str):
+        raise TypeError(f"expected str or bytes, not {type(src).__name__}")
+    what = kind(split_lines(src))
+    if what == "day":
+        return loads_day(src)
+    if what == "front":
+        return loads_front(src)
+    return _markdown.loads(src, fast=fast)
+
+
+def dumps(page: Page) -> str:
+    """Write any page in the layout of the newest generator."""
+    if isinstance(page, Event):
+        return _markdown.dumps(page)
+    if isinstance(page, DayPage):
+        return dumps_day(page)
+    if isinstance(page, FrontPage):
+        return dumps_front(page)
+    raise TypeError(f"expected a page, not {type(page).__name__}")

@@ -1,0 +1,71 @@
+"""Every day page and front page of the shared corpus, in every format."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from lxml import etree
+
+import newsevent
+from newsevent import json as nejson
+from newsevent import xml as nexml
+from tests.corpus import is_front, listing_pages
+
+
+def test_every_listing_page_round_trips(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    validator = jsonschema.Draft202012Validator(json.loads(nejson.schema()))
+    xsd = etree.XMLSchema(etree.fromstring(nexml.xsd().encode("utf-8")))
+    paths = listing_pages(corpus)
+    days = fronts = identical = with_extra = 0
+    failures: list[str] = []
+    for path in paths:
+        text = path.read_text("utf-8")
+        try:
+            page = newsevent.parse(text)
+        except newsevent.ParseError as exc:
+            failures.append(f"{path}: {exc}")
+            continue
+        expected = newsevent.FrontPage if is_front(path) else newsevent.DayPage
+        if not isinstance(page, expected):
+            failures.append(f"{path}: read as {type(page).__name__}")
+            continue
+        days += isinstance(page, newsevent.DayPage)
+        fronts += isinstance(page, newsevent.FrontPage)
+        for fmt in ("markdown", "json", "xml", "html"):
+            out = newsevent.dumps(page, fmt)
+            if newsevent.parse(out) != page:
+                failures.append(f"{path}: {fmt} round trip differs")
+            if fmt == "markdown":
+                identical += out == text
+            elif fmt == "json":
+                errors = list(validator.iter_errors(json.loads(out)))
+                if errors:
+                    failures.append(f"{path}: schema: {errors[0].message}")
+            elif fmt == "xml" and not xsd.validate(etree.fromstring(out.encode("utf-8"))):
+                failures.append(f"{path}: XSD: {xsd.error_log.last_error}")
+        with_extra += bool(page.extra)
+    with capsys.disabled():
+        print(
+            f"\ncorpus: {len(paths)} listing pages ({days} day, {fronts} front), "
+            f"{identical} reproduced byte for byte, {with_extra} with lines kept in extra"
+        )
+    assert not failures, "\n".join(failures[:20])
+    # The corpus README counts index.md + README.md per edition: 12 + 13 English (the root
+    # index.md, README.md and opinion/README.md among them), 2,545 + 2,576 and 81 + 62 Chinese
+    # (zh/index.md and zh/README.md are the Chinese front page, outside news/).
+    assert days == (12 - 1) + (13 - 2) + 2545 + 2576 + 81 + 62
+    assert fronts == 3 + 2
+
+
+def test_front_pages_keep_their_days(corpus: Path) -> None:
+    page = newsevent.load(corpus / "zh" / "index.md")
+    assert isinstance(page, newsevent.FrontPage)
+    labels = [s.label for s in page.sections]
+    assert labels[:3] == ["今天", "昨天", "昨天前一天"] and all(s.rule for s in page.sections)
+    en = newsevent.load(corpus / "en" / "README.md")
+    assert isinstance(en, newsevent.FrontPage)
+    assert "Opinion" in [s.label for s in en.sections]
+    assert en.sections[0].date is not None and en.sections[0].entries
