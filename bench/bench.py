@@ -1,6 +1,12 @@
-"""Throughput of newsevent over the shared corpus, against mistune in the same process.
+"""Throughput and memory of newsevent over the shared corpus, against baselines run alike.
 
-    python bench/bench.py [--repeat N] [--corpus DIR]
+    python bench/bench.py [--repeat N] [--corpus DIR] [--skip-cli]
+
+1. Markdown -> Event against mistune.create_markdown(renderer=None) over the same texts.
+2. JSON dumps and loads of every event.
+3. Day pages: loads and dumps per format.
+4. `newsevent convert CORPUS --to json -o DIR` with --jobs 2 against --jobs 1.
+5. Peak RSS of iterating newsevent.iter_load over the whole corpus against a tenth of it.
 
 Every measurement is the best of N interleaved rounds, so that a noisy neighbour slows both
 sides of a ratio alike.
@@ -9,7 +15,12 @@ sides of a ratio alike.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
+import shutil
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -40,6 +51,14 @@ def event_texts(root: Path) -> list[str]:
     ]
 
 
+def listing_texts(root: Path) -> list[str]:
+    return [
+        p.read_text("utf-8")
+        for p in sorted(root.rglob("*.md"))
+        if p.name in ("index.md", "README.md") and "news" in p.parts
+    ]
+
+
 def best(rounds: int, jobs: dict[str, Callable[[], object]]) -> dict[str, float]:
     times = {name: float("inf") for name in jobs}
     for _ in range(rounds):
@@ -54,6 +73,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--corpus")
+    ap.add_argument("--skip-cli", action="store_true", help="leave out the --jobs comparison")
     args = ap.parse_args(argv)
     texts = event_texts(corpus_dir(args.corpus))
     n = len(texts)
@@ -77,6 +97,72 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(f"  {name:28s} {rate:10.0f} files/s   {rate / base:6.2f}x mistune")
     ratio = t["mistune"] / t["newsevent markdown loads"]
     print(f"Markdown -> Event vs mistune.create_markdown(renderer=None): {ratio:.1f}x (target 10x)")
+
+    root = corpus_dir(args.corpus)
+    days_md = listing_texts(root)
+    days = [nemd.loads(t) for t in days_md]
+    texts_by_fmt = {f: [newsevent.dumps(d, f) for d in days] for f in ("json", "xml", "html")}
+    jobs: dict[str, Callable[[], object]] = {
+        "markdown loads": lambda: [nemd.loads(t) for t in days_md],
+        "markdown dumps": lambda: [nemd.dumps(d) for d in days],
+    }
+    for fmt, docs_f in texts_by_fmt.items():
+        jobs[f"{fmt} loads"] = lambda fmt=fmt, docs_f=docs_f: [
+            newsevent.loads(d, fmt) for d in docs_f
+        ]
+        jobs[f"{fmt} dumps"] = lambda fmt=fmt: [newsevent.dumps(d, fmt) for d in days]
+    t = best(args.repeat, jobs)
+    print(f"\n{len(days)} day pages, best of {args.repeat} rounds")
+    for name, secs in t.items():
+        print(f"  day pages {name:20s} {len(days) / secs:10.0f} files/s")
+
+    if not args.skip_cli:
+        cli_jobs(root, args.repeat)
+    memory(root)
+
+
+def cli_jobs(root: Path, rounds: int) -> None:
+    """Whole-corpus Markdown -> JSON through the real command, --jobs 2 against --jobs 1."""
+    exe = shutil.which("newsevent", path=str(Path(sys.executable).parent)) or "newsevent"
+    times = {"1": float("inf"), "2": float("inf")}
+    with tempfile.TemporaryDirectory() as tmp:
+        for r in range(rounds):
+            for j in times:
+                out = os.path.join(tmp, f"out-{r}-{j}")  # fresh folder: no deletes in the timing
+                cmd = [exe, "convert", str(root), "--to", "json", "-o", out, "--jobs", j]
+                start = time.perf_counter()
+                subprocess.run(cmd, stderr=subprocess.DEVNULL, check=False)
+                times[j] = min(times[j], time.perf_counter() - start)
+    print(f"\nnewsevent convert CORPUS --to json, best of {rounds}:")
+    print(f"  --jobs 1 {times['1']:6.2f} s   --jobs 2 {times['2']:6.2f} s")
+    print(f"  speed-up with 2 jobs: {times['1'] / times['2']:.2f}x (target 1.6x on 2 cores)")
+
+
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over exec from the (large) parent.
+_RSS = """
+import itertools, sys
+import newsevent
+n = int(sys.argv[2])
+for r in itertools.islice(newsevent.iter_load(sys.argv[1]), n if n else None):
+    pass
+with open("/proc/self/status") as fh:
+    print(next(int(x.split()[1]) for x in fh if x.startswith("VmHWM:")))
+"""
+
+
+def memory(root: Path) -> None:
+    """Peak RSS of a whole-corpus iteration against a tenth of it, each in a fresh process."""
+    total = sum(1 for _ in itertools.islice(newsevent.iter_files(root), None))
+    rss = {}
+    for label, n in (("a tenth", total // 10), ("all", 0)):
+        out = subprocess.run(
+            [sys.executable, "-c", _RSS, str(root), str(n)], capture_output=True, text=True
+        )
+        rss[label] = int(out.stdout.strip()) / 1024
+    print(
+        f"\niter_load peak RSS: {total // 10} files {rss['a tenth']:.1f} MiB, "
+        f"{total} files {rss['all']:.1f} MiB ({rss['all'] / rss['a tenth']:.2f}x)"
+    )
 
 
 if __name__ == "__main__":

@@ -174,7 +174,13 @@ front_sections = st.builds(
 
 @st.composite
 def front_pages(draw: st.DrawFn) -> FrontPage:
-    secs = tuple(draw(st.lists(front_sections, min_size=1, max_size=4)))
+    secs = tuple(
+        draw(
+            st.lists(front_sections, min_size=1, max_size=4).filter(
+                lambda ss: any(s.url is not None or s.entries for s in ss)
+            )
+        )
+    )
     localised = any(e.context for s in secs for e in s.entries)
     return FrontPage(
         sections=secs,

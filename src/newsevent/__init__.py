@@ -4,6 +4,7 @@ from . import html, json, markdown, xml
 from ._api import detect, dump, dumps, example, load, loads, parse
 from ._errors import ParseError
 from ._model import Change, DayPage, Entry, Event, FrontPage, FrontSection, Page, Related, Source
+from ._stream import Loaded, iter_files, iter_load
 from ._text import normalize_url
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "Event",
     "FrontPage",
     "FrontSection",
+    "Loaded",
     "Page",
     "ParseError",
     "Related",
@@ -22,6 +24,8 @@ __all__ = [
     "dumps",
     "example",
     "html",
+    "iter_files",
+    "iter_load",
     "json",
     "load",
     "loads",

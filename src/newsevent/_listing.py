@@ -22,6 +22,8 @@ _H2 = re.compile(r"##[ \t]+(.*?)[ \t]*")
 _RULE = re.compile(r"[ \t]*---[ \t]*")
 _CATEGORY = re.compile(r"#####(?:[ \t]|$)")
 _UNPARSED = f"## {UNPARSED_LABEL}"
+# The first line that starts an event page ("### [") or a listing page ("##" but not "###").
+_FIRST_HEADING = re.compile(r"^(?:### \[|##(?!#))", re.MULTILINE)
 _DAY_FORMATS = "Formats: [HTML]({0}.html)  [JSON]({0}.json)  [XML]({0}.xml)"
 _FRONT_FORMATS = "Formats: [HTML](/index.html)  [JSON](/index.json)  [XML](/index.xml)"
 
@@ -250,6 +252,8 @@ def loads_front(src: str) -> FrontPage:
         entries = r.entries(stop=_RULE)
         section = partial(FrontSection, label=label, url=url, entries=entries)
         sections.append(build(section, lineno))
+    if not any(s.url is not None or s.entries for s in sections):
+        raise ParseError("not a page: no event, day or front-page heading with a link", 1, 1)
     localised = any(e.context for s in sections for e in s.entries)
     return build(
         lambda: FrontPage(
@@ -352,7 +356,10 @@ def loads(src: str | bytes, *, fast: bool = True) -> Page:
             raise ParseError(f"input is not UTF-8: {exc.reason} at byte {exc.start}") from None
     if not isinstance(src, str):
         raise TypeError(f"expected str or bytes, not {type(src).__name__}")
-    what = kind(split_lines(src))
+    if src.startswith("\ufeff"):
+        src = src[1:]
+    first = _FIRST_HEADING.search(src)
+    what = "event" if first is None or first.group() == "### [" else kind(split_lines(src))
     if what == "day":
         return loads_day(src)
     if what == "front":

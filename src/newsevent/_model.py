@@ -407,8 +407,8 @@ class FrontPage:
 
     @sections.validator
     def _check_sections(self, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if not value:
-            raise ValueError("a front page has at least one section")
+        if not any(s.url is not None or s.entries for s in value):
+            raise ValueError("a front page has at least one section with a link or an entry")
         first = value[0]
         if first.url is not None and not any(s.rule for s in value):
             d = _news_date(first.url)
