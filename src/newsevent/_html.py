@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import lxml.html
 from lxml import etree
-from lxml.html import builder as E
+from lxml.html.builder import E  # tag factory: E.article(...), any tag name
 
 from ._errors import ParseError
 from ._listing import WRITE_PREVIOUS
@@ -60,8 +60,8 @@ def page_language(ev: Event) -> str:
 def _link(url: str, text: str, cls: str) -> Any:
     # Only safe schemes become links; any other URL is kept, inert, for the round trip.
     if is_safe_url(url):
-        return E.A(text, href=url, **{"class": cls})
-    return E.SPAN(text, **{"class": f"{cls} inert-url", "data-url": url})
+        return E.a(text, href=url, **{"class": cls})
+    return E.span(text, **{"class": f"{cls} inert-url", "data-url": url})
 
 
 def _json_ld(ev: Event) -> str:
@@ -91,29 +91,29 @@ def _ld_text(data: dict[str, Any]) -> str:
 
 
 def _document(title: str, lang: str, ld: str, article: Any) -> Any:
-    head = E.HEAD(
-        E.META(charset="utf-8"),
-        E.META(name="viewport", content="width=device-width, initial-scale=1"),
-        E.META(name="generator", content=f"newsevent html {VERSION}"),
-        E.TITLE(title),
-        E.SCRIPT(ld, type="application/ld+json"),
+    head = E.head(
+        E.meta(charset="utf-8"),
+        E.meta(name="viewport", content="width=device-width, initial-scale=1"),
+        E.meta(name="generator", content=f"newsevent html {VERSION}"),
+        E.title(title),
+        E.script(ld, type="application/ld+json"),
     )
-    return E.HTML(head, E.BODY(article), lang=lang)
+    return E.html(head, E.body(article), lang=lang)
 
 
 def _formats_nav(urls: dict[str, str]) -> Any:
-    nav = E.NAV({"class": "formats"}, "Formats: ")
+    nav = E.nav({"class": "formats"}, "Formats: ")
     for name, url in urls.items():
-        a = E.A(name.upper(), href=url, **{"class": "format"})
+        a = E.a(name.upper(), href=url, **{"class": "format"})
         a.tail = " "
         nav.append(a)
     return nav
 
 
-def _context(word: str, tags: tuple[str, ...], tag: Any = E.SPAN) -> Any:
+def _context(word: str, tags: tuple[str, ...], tag: Any = E.span) -> Any:
     ctx = tag({"class": "context"}, f"{word}: ")
     for i, t in enumerate(tags):
-        span = E.SPAN(t, **{"class": "tag"})
+        span = E.span(t, **{"class": "tag"})
         if i < len(tags) - 1:
             span.tail = ", "
         ctx.append(span)
@@ -121,8 +121,8 @@ def _context(word: str, tags: tuple[str, ...], tag: Any = E.SPAN) -> Any:
 
 
 def _extra_section(extra: tuple[str, ...], title: str) -> Any:
-    ul = E.UL(*[E.LI(E.CODE(line), **{"class": "line"}) for line in extra])
-    return E.SECTION({"class": "extra"}, E.H2(title), ul)
+    ul = E.ul(*[E.li(E.code(line), **{"class": "line"}) for line in extra])
+    return E.section({"class": "extra"}, E.h2(title), ul)
 
 
 def to_document(ev: Event) -> Any:
@@ -135,69 +135,69 @@ def to_document(ev: Event) -> Any:
         art_attrs["data-slug"] = ev.slug
     if ev.language is not None:
         art_attrs["data-language"] = ev.language
-    article = E.ARTICLE(**art_attrs)
+    article = E.article(**art_attrs)
     if ev.format_urls:
         article.append(_formats_nav(ev.format_urls))
     label = f"{d.year:04d}-{d.month:02d}-{d.day}"
     article.append(
-        E.P({"class": "date"}, E.A(E.TIME(label, datetime=d.isoformat()), href=ev.day_url))
+        E.p({"class": "date"}, E.a(E.time(label, datetime=d.isoformat()), href=ev.day_url))
     )
     if ev.category is not None:
-        article.append(E.P(ev.category, **{"class": "category"}))
-    article.append(E.H1(ev.title))
-    body = E.DIV({"class": "body"})
+        article.append(E.p(ev.category, **{"class": "category"}))
+    article.append(E.h1(ev.title))
+    body = E.div({"class": "body"})
     for para in ev.body.split("\n\n") if ev.body else ():
-        body.append(E.P(para))
+        body.append(E.p(para))
     article.append(body)
     if ev.sources or ev.cover_image is not None:
-        ol = E.OL()
+        ol = E.ol()
         for s in ev.sources:
-            li = E.LI({"class": "source"}, _link(s.url, s.name, "source-link"))
+            li = E.li({"class": "source"}, _link(s.url, s.name, "source-link"))
             if s.image is not None:
                 img = _link(s.image, "IMG", "image-link")
                 li.append(img)
                 li[0].tail = " "
             ol.append(li)
         if ev.cover_image is not None:
-            ol.append(E.LI({"class": "cover-image"}, _link(ev.cover_image, COVER_IMAGE, "cover")))
-        article.append(E.SECTION({"class": "sources"}, E.H2(titles["sources"]), ol))
+            ol.append(E.li({"class": "cover-image"}, _link(ev.cover_image, COVER_IMAGE, "cover")))
+        article.append(E.section({"class": "sources"}, E.h2(titles["sources"]), ol))
     if ev.changes:
-        ol = E.OL()
+        ol = E.ol()
         for c in ev.changes:
-            li = E.LI({"class": "change", "data-label": c.label}, _link(c.url, c.title, "title"))
+            li = E.li({"class": "change", "data-label": c.label}, _link(c.url, c.title, "title"))
             li[0].tail = " "
             if c.timestamp is not None:
                 ts = c.timestamp.isoformat(timespec="seconds")
-                t = E.TIME(ts.replace("T", " "), datetime=ts)
+                t = E.time(ts.replace("T", " "), datetime=ts)
                 t.tail = " "
                 li.append(t)
-            li.append(E.SPAN(f"({c.label})", **{"class": "label"}))
+            li.append(E.span(f"({c.label})", **{"class": "label"}))
             ol.append(li)
-        article.append(E.SECTION({"class": "changes"}, E.H2(titles["changes"]), ol))
+        article.append(E.section({"class": "changes"}, E.h2(titles["changes"]), ol))
     if ev.related:
-        ol = E.OL()
+        ol = E.ol()
         word = WRITE_HEADINGS[ev.language or "en"][2]
         for r in ev.related:
-            li = E.LI({"class": "related"}, _link(r.url, r.title, "title"))
+            li = E.li({"class": "related"}, _link(r.url, r.title, "title"))
             if r.context:
                 li[0].tail = " "
                 li.append(_context(word, r.context))
             ol.append(li)
-        article.append(E.SECTION({"class": "related"}, E.H2(titles["related"]), ol))
+        article.append(E.section({"class": "related"}, E.h2(titles["related"]), ol))
     if ev.extra:
         article.append(_extra_section(ev.extra, titles["extra"]))
     return _document(ev.title or label, lang, _json_ld(ev), article)
 
 
 def _entry(e: Entry, word: str) -> Any:
-    art = E.ARTICLE({"class": "entry"})
+    art = E.article({"class": "entry"})
     if e.category is not None:
-        art.append(E.P(e.category, **{"class": "category"}))
-    art.append(E.H3(_link(e.url, e.title, "title")))
+        art.append(E.p(e.category, **{"class": "category"}))
+    art.append(E.h3(_link(e.url, e.title, "title")))
     if e.summary is not None:
-        art.append(E.P(e.summary, **{"class": "summary"}))
+        art.append(E.p(e.summary, **{"class": "summary"}))
     if e.context:
-        art.append(_context(word, e.context, E.P))
+        art.append(_context(word, e.context, E.p))
     return art
 
 
@@ -228,16 +228,16 @@ def _day_document(page: DayPage) -> Any:
     }
     if page.language is not None:
         attrs["data-language"] = page.language
-    art = E.ARTICLE(**attrs)
+    art = E.article(**attrs)
     if page.formats:
         art.append(_formats_nav(page.format_urls))
     label = f"{d.year:04d}-{d.month:02d}-{d.day}"
-    art.append(E.H1(E.A(E.TIME(label, datetime=d.isoformat()), href=page.url)))
+    art.append(E.h1(E.a(E.time(label, datetime=d.isoformat()), href=page.url)))
     word = WRITE_HEADINGS[page.language or "en"][2]
-    art.append(E.SECTION({"class": "entries"}, *[_entry(e, word) for e in page.entries]))
+    art.append(E.section({"class": "entries"}, *[_entry(e, word) for e in page.entries]))
     if page.previous is not None:
         prev = WRITE_PREVIOUS[page.language or "en"]
-        art.append(E.NAV({"class": "previous"}, _link(page.previous, prev, "previous")))
+        art.append(E.nav({"class": "previous"}, _link(page.previous, prev, "previous")))
     if page.extra:
         art.append(_extra_section(page.extra, "Unparsed"))
     return _document(label, lang, _item_list(d.isoformat(), page.entries, lang), art)
@@ -248,18 +248,18 @@ def _front_document(page: FrontPage) -> Any:
     attrs = {"class": "newsevent-front", "data-newsevent-version": VERSION}
     if page.language is not None:
         attrs["data-language"] = page.language
-    art = E.ARTICLE(**attrs)
+    art = E.article(**attrs)
     if page.formats:
         art.append(_formats_nav(page.format_urls))
     word = WRITE_HEADINGS[page.language or "en"][2]
     for sec in page.sections:
-        head = E.H2(sec.label if sec.url is None else _link(sec.url, sec.label, "day"))
+        head = E.h2(sec.label if sec.url is None else _link(sec.url, sec.label, "day"))
         at = {"class": "section"}
         if sec.rule:
             at["data-rule"] = "true"
-        art.append(E.SECTION(at, head, *[_entry(e, word) for e in sec.entries]))
+        art.append(E.section(at, head, *[_entry(e, word) for e in sec.entries]))
         if sec.rule:
-            art.append(E.HR())
+            art.append(E.hr())
     if page.extra:
         art.append(_extra_section(page.extra, "Unparsed"))
     title = page.sections[0].label if page.sections else "newsevent"
