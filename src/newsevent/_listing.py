@@ -8,7 +8,7 @@ from functools import partial
 
 from . import _inline, _markdown
 from ._errors import ParseError
-from ._markdown import CONTEXT_LABELS, WRITE_HEADINGS, build, is_blank, split_lines
+from ._markdown import WRITE_HEADINGS, build, context_tags, is_blank, split_lines
 from ._model import UNPARSED_LABEL, DayPage, Entry, Event, FrontPage, FrontSection, Language, Page
 from ._text import BLANK
 
@@ -147,14 +147,11 @@ class _Reader:
         got = _inline.nodes(line.strip(BLANK))
         if len(got) != 1 or got[0][0] != "em":
             return None
-        label, sep, rest = got[0][1].partition(": ")
-        if not sep or label not in CONTEXT_LABELS:
+        found = context_tags(got[0][1])
+        if found is None:
             return None
-        tags = tuple(t.strip(BLANK) for t in rest.split(", "))
-        if not all(tags):
-            return None
-        self.language = self.language or CONTEXT_LABELS[label]
-        return tags
+        self.language = self.language or found[0]
+        return found[1]
 
     def rest(self) -> None:
         """Everything after the page's last heading: kept lines only."""

@@ -45,6 +45,15 @@ def is_blank(line: str) -> bool:
     return not line.strip(BLANK)
 
 
+def context_tags(text: str) -> tuple[Language, tuple[str, ...]] | None:
+    """Read the text of a ``_LABEL: tag, tag_`` emphasis: the label's language and the tags."""
+    label, sep, rest = text.partition(": ")
+    if not sep or label not in CONTEXT_LABELS:
+        return None
+    tags = tuple(t.strip(BLANK) for t in rest.split(", "))
+    return (CONTEXT_LABELS[label], tags) if all(tags) else None
+
+
 def split_lines(src: str) -> list[str]:
     """Split a page into lines the way every reader of this package does."""
     if src.startswith("\ufeff"):
@@ -299,11 +308,10 @@ class _Reader:
         if len(got) == 1:
             return build(lambda: Related(title=title, url=url), lineno, col)
         if len(got) == 3 and got[1] == ("text", " ") and got[2][0] == "em":
-            label, sep, rest = got[2][1].partition(": ")
-            if sep and label in CONTEXT_LABELS:
-                tags = tuple(t.strip(BLANK) for t in rest.split(", "))
-                if all(tags):
-                    return build(lambda: Related(title=title, url=url, context=tags), lineno, col)
+            found = context_tags(got[2][1])
+            if found is not None:
+                tags = found[1]
+                return build(lambda: Related(title=title, url=url, context=tags), lineno, col)
         return None
 
     @staticmethod

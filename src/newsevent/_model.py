@@ -86,6 +86,14 @@ def _tuple_of(cls: type) -> Any:
     return check
 
 
+def _context_tags(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    _tuple_of(str)(inst, attribute, value)
+    for tag in value:
+        _nonempty_line(inst, attribute, tag)
+        if ", " in tag:
+            raise ValueError(f"context tag {tag!r} must not contain ', ' (the tag separator)")
+
+
 def _date(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if type(value) is not _dt.date:
         raise TypeError(f"{attribute.name} must be a datetime.date, not {type(value).__name__}")
@@ -123,15 +131,8 @@ class Related:
 
     title: str = attrs.field(validator=_line)
     url: str = attrs.field(validator=_url)
-    context: tuple[str, ...] = attrs.field(default=(), validator=_tuple_of(str))
+    context: tuple[str, ...] = attrs.field(default=(), validator=_context_tags)
     """The context tags shared with this event, in page order."""
-
-    @context.validator
-    def _check_context(self, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
-        for tag in value:
-            _nonempty_line(self, attribute, tag)
-            if ", " in tag:
-                raise ValueError(f"context tag {tag!r} must not contain ', ' (the tag separator)")
 
     @property
     def date(self) -> _dt.date | None:
@@ -304,20 +305,13 @@ class Entry:
     """The ``##### …`` line above the entry; ``""`` when present but empty."""
     summary: str | None = attrs.field(default=None)
     """The one-line summary under the entry, if any."""
-    context: tuple[str, ...] = attrs.field(default=(), validator=_tuple_of(str))
+    context: tuple[str, ...] = attrs.field(default=(), validator=_context_tags)
     """The ``_Context: …_`` tags under the entry, if any."""
 
     @summary.validator
     def _check_summary(self, attribute: attrs.Attribute[Any], value: str | None) -> None:
         if value is not None:
             _nonempty_line(self, attribute, value)
-
-    @context.validator
-    def _check_context(self, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
-        for tag in value:
-            _nonempty_line(self, attribute, tag)
-            if ", " in tag:
-                raise ValueError(f"context tag {tag!r} must not contain ', ' (the tag separator)")
 
     @property
     def date(self) -> _dt.date | None:
