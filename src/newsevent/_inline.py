@@ -88,6 +88,19 @@ def _mistune_nodes(src: str) -> list[Node]:
     return out
 
 
+# A whole list item ("12. " + the common shapes + trailing blanks) in one match.
+FAST_ITEM = re.compile(rf"\d{{1,9}}\.[ \t]+(?:{_FAST.pattern})[ \t]*")
+
+
+def _fast_nodes(m: re.Match[str]) -> list[Node]:
+    out: list[Node] = [("link", unescape(m[1]), normalize_url(m[2]))]
+    if m[3]:
+        out += [("text", " "), ("link", unescape(m[4]), normalize_url(m[5]))]
+    elif m[6]:
+        out += [("text", " "), ("em", unescape(m[7]))]
+    return out
+
+
 def nodes(src: str, *, fast: bool = True) -> list[Node]:
     """Parse one line of inline Markdown into nodes."""
     if fast:
@@ -95,13 +108,14 @@ def nodes(src: str, *, fast: bool = True) -> list[Node]:
             return [("text", unescape(src))] if src else []
         m = _FAST.fullmatch(src)
         if m:
-            out: list[Node] = [("link", unescape(m[1]), normalize_url(m[2]))]
-            if m[3]:
-                out += [("text", " "), ("link", unescape(m[4]), normalize_url(m[5]))]
-            elif m[6]:
-                out += [("text", " "), ("em", unescape(m[7]))]
-            return out
+            return _fast_nodes(m)
     return _mistune_nodes(src)
+
+
+def item_nodes(line: str) -> list[Node] | None:
+    """The nodes of a list item line in one of the common shapes, else None."""
+    m = FAST_ITEM.fullmatch(line)
+    return _fast_nodes(m) if m else None
 
 
 def text(src: str, *, fast: bool = True) -> str:

@@ -86,8 +86,16 @@ def _tuple_of(cls: type) -> Any:
     return check
 
 
+_tuple_of_str = _tuple_of(str)
+
+
+_GOOD_TAG = re.compile(f"(?!.*, )[{_EDGE}](?:[{_IN}]*[{_EDGE}])?")
+
+
 def _context_tags(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    _tuple_of(str)(inst, attribute, value)
+    if type(value) is tuple and all(type(t) is str and _GOOD_TAG.fullmatch(t) for t in value):
+        return
+    _tuple_of_str(inst, attribute, value)
     for tag in value:
         _nonempty_line(inst, attribute, tag)
         if ", " in tag:

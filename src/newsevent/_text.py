@@ -54,3 +54,8 @@ _PCT = [f"%{b:02X}" for b in range(256)]
 def _quote_run(m: re.Match[str]) -> str:
     # urllib.parse.quote(run, safe=""), table-driven: ~10x faster on long runs.
     return "".join(map(_PCT.__getitem__, m.group().encode("utf-8", "surrogatepass")))
+
+
+def clear_caches() -> None:
+    """Forget memoised URLs (for benchmarks that must start cold)."""
+    _encode.cache_clear()
