@@ -69,7 +69,9 @@ def split_lines(src: str) -> list[str]:
     """Split a page into lines the way every reader of this package does."""
     if src.startswith("\ufeff"):
         src = src[1:]
-    return src.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if "\r" in src:
+        src = src.replace("\r\n", "\n").replace("\r", "\n")
+    return src.split("\n")
 
 
 def build(factory: Callable[[], T], lineno: int, colno: int = 1) -> T:
