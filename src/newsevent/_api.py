@@ -11,6 +11,7 @@ from typing import IO, Any, NamedTuple, Union
 from . import _html, _json, _listing, _xml
 from ._errors import ParseError
 from ._model import DayPage, Event, FrontPage, Page
+from ._text import as_text
 
 PathOrFile = Union[str, "os.PathLike[str]", IO[str], IO[bytes]]
 TextTarget = Union[str, "os.PathLike[str]", IO[str]]
@@ -39,17 +40,6 @@ def _format(name: str) -> _Format:
         return FORMATS[key]
     except (KeyError, TypeError):
         raise ValueError(f"unknown format {name!r}; choose one of {', '.join(FORMATS)}") from None
-
-
-def _text(data: str | bytes) -> str:
-    if isinstance(data, str):
-        return data[1:] if data.startswith("\ufeff") else data
-    if isinstance(data, (bytes, bytearray, memoryview)):
-        try:
-            return bytes(data).decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ParseError(f"input is not UTF-8: {exc.reason} at byte {exc.start}") from None
-    raise TypeError(f"expected str or bytes, not {type(data).__name__}")
 
 
 def detect(data: str | bytes) -> str:
@@ -83,7 +73,7 @@ def loads(data: str | bytes, format: str | None = None) -> Page:
     fmt = _format(name)
     if name in _BYTES_OK and isinstance(data, (bytes, bytearray, memoryview)):
         return fmt.loads(bytes(data))
-    return fmt.loads(_text(data))
+    return fmt.loads(as_text(data))
 
 
 def parse(data: str | bytes) -> Page:

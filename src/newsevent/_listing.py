@@ -10,7 +10,7 @@ from . import _inline, _markdown
 from ._errors import ParseError
 from ._markdown import WRITE_HEADINGS, build, context_tags, is_blank, split_lines
 from ._model import UNPARSED_LABEL, DayPage, Entry, Event, FrontPage, FrontSection, Language, Page
-from ._text import BLANK
+from ._text import BLANK, as_text
 
 PREVIOUS_LABELS: dict[str, Language] = {"Previous Day...": "en", "前一天...": "zh"}
 WRITE_PREVIOUS: dict[Language, str] = {"en": "Previous Day...", "zh": "前一天..."}
@@ -346,15 +346,7 @@ def loads(src: str | bytes, *, fast: bool = True) -> Page:
     ``fast=False`` sends every event-page line through mistune instead of the
     regular-expression fast path; the result is the same, only slower.
     """
-    if isinstance(src, (bytes, bytearray)):
-        try:
-            src = bytes(src).decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ParseError(f"input is not UTF-8: {exc.reason} at byte {exc.start}") from None
-    if not isinstance(src, str):
-        raise TypeError(f"expected str or bytes, not {type(src).__name__}")
-    if src.startswith("\ufeff"):
-        src = src[1:]
+    src = as_text(src)
     first = _FIRST_HEADING.search(src)
     what = "event" if first is None or first.group() == "### [" else kind(split_lines(src))
     if what == "day":

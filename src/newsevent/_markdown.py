@@ -12,7 +12,7 @@ from mistune.util import unescape
 from . import _inline
 from ._errors import ParseError
 from ._model import COVER_IMAGE, Change, Event, Language, Related, Source
-from ._text import BLANK, normalize_url
+from ._text import BLANK, as_text, normalize_url
 
 T = TypeVar("T")
 
@@ -363,14 +363,7 @@ def loads(src: str | bytes, *, fast: bool = True) -> Event:
     ``fast=False`` sends every line through mistune instead of the
     regular-expression fast path; the result is the same, only slower.
     """
-    if isinstance(src, bytes):
-        try:
-            src = src.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ParseError(f"input is not UTF-8: {exc.reason} at byte {exc.start}") from None
-    if not isinstance(src, str):
-        raise TypeError(f"expected str or bytes, not {type(src).__name__}")
-    return _Reader(src, fast).read()
+    return _Reader(as_text(src), fast).read()
 
 
 # ---------------------------------------------------------------- writing

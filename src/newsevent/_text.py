@@ -7,6 +7,8 @@ from functools import lru_cache
 
 from mistune.util import unescape
 
+from ._errors import ParseError
+
 # XML 1.0 "Char" production; every other character is refused by the model so
 # that every value can be written as XML and read back.
 _NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -24,6 +26,18 @@ def bad_char(value: str) -> str | None:
 # Characters mistune's escape_url leaves alone ('&' is left out: it may start
 # an entity reference, which escape_url decodes).
 SAFE_URL = re.compile(r"[A-Za-z0-9\-._~:/?#@!$()*+,;=%]*")
+
+
+def as_text(data: object) -> str:
+    """``data`` as text: str as is, bytes decoded as UTF-8; a leading BOM dropped."""
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        try:
+            return bytes(data).decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ParseError(f"input is not UTF-8: {exc.reason} at byte {exc.start}") from None
+    if isinstance(data, str):
+        return data[1:] if data.startswith("\ufeff") else data
+    raise TypeError(f"expected str or bytes, not {type(data).__name__}")
 
 
 def normalize_url(url: str) -> str:
