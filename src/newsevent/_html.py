@@ -32,6 +32,7 @@ from ._model import (
     Page,
     Related,
     Source,
+    day_label,
 )
 
 VERSION = "1"
@@ -138,7 +139,7 @@ def to_document(ev: Event) -> Any:
     article = E.article(**art_attrs)
     if ev.format_urls:
         article.append(_formats_nav(ev.format_urls))
-    label = f"{d.year:04d}-{d.month:02d}-{d.day}"
+    label = day_label(d)
     article.append(
         E.p({"class": "date"}, E.a(E.time(label, datetime=d.isoformat()), href=ev.day_url))
     )
@@ -231,7 +232,7 @@ def _day_document(page: DayPage) -> Any:
     art = E.article(**attrs)
     if page.formats:
         art.append(_formats_nav(page.format_urls))
-    label = f"{d.year:04d}-{d.month:02d}-{d.day}"
+    label = day_label(d)
     art.append(E.h1(E.a(E.time(label, datetime=d.isoformat()), href=page.url)))
     word = WRITE_HEADINGS[page.language or "en"][2]
     art.append(E.section({"class": "entries"}, *[_entry(e, word) for e in page.entries]))

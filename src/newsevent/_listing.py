@@ -9,7 +9,18 @@ from functools import partial
 from . import _inline, _markdown
 from ._errors import ParseError
 from ._markdown import WRITE_HEADINGS, build, context_tags, is_blank, split_lines
-from ._model import UNPARSED_LABEL, DayPage, Entry, Event, FrontPage, FrontSection, Language, Page
+from ._model import (
+    UNPARSED_LABEL,
+    DayPage,
+    Entry,
+    Event,
+    FrontPage,
+    FrontSection,
+    Language,
+    Page,
+    day_folder,
+    day_label,
+)
 from ._text import BLANK, as_text
 
 PREVIOUS_LABELS: dict[str, Language] = {"Previous Day...": "en", "前一天...": "zh"}
@@ -304,9 +315,8 @@ def dumps_day(page: DayPage) -> str:
     out = []
     d = page.date
     if page.formats:
-        base = f"{d.year:04d}/{d.month:02d}/{d.day}/index"
-        out.append(f"\n{_DAY_FORMATS.format(base)}  \n\n")
-    out.append(f"## [{d.year:04d}-{d.month:02d}-{d.day}]({page.url})\n\n")
+        out.append(f"\n{_DAY_FORMATS.format(day_folder(d) + '/index')}  \n\n")
+    out.append(f"## [{day_label(d)}]({page.url})\n\n")
     label = WRITE_HEADINGS[page.language or "en"][2]
     out.extend(_entry(e, label) for e in page.entries)
     if page.previous is not None:

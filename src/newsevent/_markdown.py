@@ -11,7 +11,7 @@ from mistune.util import unescape
 
 from . import _inline
 from ._errors import ParseError
-from ._model import COVER_IMAGE, Change, Event, Language, Related, Source
+from ._model import COVER_IMAGE, Change, Event, Language, Related, Source, day_folder, day_label
 from ._text import BLANK, as_text, normalize_url
 
 T = TypeVar("T")
@@ -167,7 +167,7 @@ class _Reader:
         line = formats
         m = _FORMATS.fullmatch(line)
         if m and m[1] == m[2] == m[3]:
-            base = f"{prefix}/news/{date.year:04d}/{date.month:02d}/{date.day}/"
+            base = f"{prefix}/news/{day_folder(date)}/"
             if m[1].startswith(base):
                 slug = m[1][len(base) :]
                 try:
@@ -436,7 +436,7 @@ def dumps(ev: Event) -> str:
         f = ev.format_urls
         out.append(f"\nFormats: [HTML]({f['html']})  [JSON]({f['json']})  [XML]({f['xml']})  \n\n")
     d = ev.date
-    out.append(f"### [{d.year:04d}-{d.month:02d}-{d.day}]({ev.day_url})\n\n")
+    out.append(f"### [{day_label(d)}]({ev.day_url})\n\n")
     if ev.category is not None:
         out.append(f"##### {_line_text(ev.category)}\n")
     out.append(f"# {_line_text(ev.title)} \n\n")

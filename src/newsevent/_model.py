@@ -107,6 +107,16 @@ def _date(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         raise TypeError(f"{attribute.name} must be a datetime.date, not {type(value).__name__}")
 
 
+def day_label(d: _dt.date) -> str:
+    """The site's spelling of a day: month zero-padded, day not (``2012-11-8``)."""
+    return f"{d.year:04d}-{d.month:02d}-{d.day}"
+
+
+def day_folder(d: _dt.date) -> str:
+    """The site's folder of a day under ``news/`` (``2012/11/8``)."""
+    return f"{d.year:04d}/{d.month:02d}/{d.day}"
+
+
 def _news_date(url: str) -> _dt.date | None:
     m = _NEWS_DATE.search(url)
     if not m:
@@ -267,7 +277,7 @@ class Event:
     def path(self) -> str:
         """The site path of the day folder, e.g. ``/news/2012/11/8``."""
         d = self.date
-        return f"{self.prefix}/news/{d.year:04d}/{d.month:02d}/{d.day}"
+        return f"{self.prefix}/news/{day_folder(d)}"
 
     @property
     def day_url(self) -> str:
@@ -353,7 +363,7 @@ class DayPage:
     def path(self) -> str:
         """The site path of the day folder, e.g. ``/news/2012/11/8``."""
         d = self.date
-        return f"{self.prefix}/news/{d.year:04d}/{d.month:02d}/{d.day}"
+        return f"{self.prefix}/news/{day_folder(d)}"
 
     @property
     def url(self) -> str:
@@ -366,7 +376,7 @@ class DayPage:
         if not self.formats:
             return {}
         d = self.date
-        base = f"{d.year:04d}/{d.month:02d}/{d.day}/index"
+        base = f"{day_folder(d)}/index"
         return {"html": f"{base}.html", "json": f"{base}.json", "xml": f"{base}.xml"}
 
 
@@ -414,11 +424,7 @@ class FrontPage:
         first = value[0]
         if first.url is not None and not any(s.rule for s in value):
             d = _news_date(first.url)
-            if (
-                d is not None
-                and first.url.endswith("/index.md")
-                and first.label == (f"{d.year:04d}-{d.month:02d}-{d.day}")
-            ):
+            if d is not None and first.url.endswith("/index.md") and first.label == day_label(d):
                 raise ValueError(
                     "a front page whose first heading is a day heading needs a '---' rule "
                     "(without one it is a day page)"
