@@ -54,7 +54,8 @@ def _parser() -> argparse.ArgumentParser:
         "--progress",
         choices=["auto", "always", "never"],
         default="auto",
-        help="progress bar on standard error (auto: only on a terminal)",
+        help="progress bar on standard error (auto: only when both standard output and "
+        "standard error are a terminal)",
     )
     v = sub.add_parser(
         "validate",
@@ -161,7 +162,9 @@ class _Progress:
     def __init__(self, mode: str, stream: IO[str], total: int) -> None:
         self.stream = stream
         self.total = total
-        self.on = total > 1 and (mode == "always" or (mode == "auto" and stream.isatty()))
+        # auto: only for a person watching a terminal, never when output is piped.
+        auto = mode == "auto" and stream.isatty() and sys.stdout.isatty()
+        self.on = total > 1 and (mode == "always" or auto)
         self.last = 0.0
 
     def update(self, done: int, failed: int) -> None:
