@@ -85,8 +85,9 @@ def test_jsonl_stream_of_an_archive(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
     assert len(lines) == 2 and all(newsevent.loads(x, "json") == EXAMPLE for x in lines)
-    r = run("convert", str(src), "--to", "xml", "--jsonl")
-    assert r.returncode == 2 and "--jsonl" in r.stderr
+    for source in (str(src), "-"):
+        r = run("convert", source, "--to", "xml", "--jsonl", stdin=newsevent.example())
+        assert r.returncode == 2 and "--jsonl" in r.stderr and r.stdout == ""
 
 
 def test_never_overwrites_an_input(tmp_path: Path) -> None:

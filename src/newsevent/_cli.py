@@ -192,8 +192,6 @@ class _Progress:
 def _plan(args: argparse.Namespace) -> list[_Task] | str:
     """The conversion tasks, or a usage error message."""
     sources: list[str] = args.sources
-    if args.jsonl and args.to != "json":
-        return "--jsonl writes JSON: use it with --to json"
     many = len(sources) > 1 or any(os.path.isdir(s) for s in sources)
     to_dir = args.output is not None and not args.jsonl and many
     if many and args.output is None and not args.jsonl:
@@ -242,6 +240,8 @@ def _stdin(args: argparse.Namespace) -> int:
 
 
 def _convert(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if args.jsonl and args.to != "json":
+        parser.error("--jsonl writes JSON: use it with --to json")
     if args.sources == ["-"]:
         return _stdin(args)
     if "-" in args.sources:
