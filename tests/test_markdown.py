@@ -64,6 +64,18 @@ def test_body_markup_is_kept_as_text() -> None:
     assert newsevent.parse(newsevent.dumps(ev)) == ev
 
 
+def test_link_titles_in_text_are_kept() -> None:
+    src = (
+        "### [2012-11-8](/news/2012/11/8/index.md)\n\n# t\n\n"
+        'See [the report](http://example.org/r "Full report") and ![map](m.png "Map").\n'
+    )
+    ev = newsevent.parse(src)
+    assert (
+        ev.body == 'See [the report](http://example.org/r "Full report") and ![map](m.png "Map").'
+    )
+    assert newsevent.parse(newsevent.dumps(ev)) == ev
+
+
 def test_crlf_and_bom() -> None:
     text = newsevent.example()
     ev = newsevent.parse(text)

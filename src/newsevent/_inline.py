@@ -58,7 +58,9 @@ def _flat(tokens: list[dict[str, Any]]) -> str:
             out.append(f"**{_flat(t['children'])}**")
         elif kind in ("link", "image"):
             bang = "!" if kind == "image" else ""
-            out.append(f"{bang}[{_flat(t['children'])}]({t['attrs']['url']})")
+            title = t["attrs"].get("title")
+            tail = f' "{title}"' if title else ""
+            out.append(f"{bang}[{_flat(t['children'])}]({t['attrs']['url']}{tail})")
         else:  # pragma: no cover - mistune grew a token type we do not know
             out.append(t.get("raw", ""))
     return "".join(out)
