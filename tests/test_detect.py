@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,19 @@ def test_dump_and_load_by_suffix(tmp_path: Path, suffix: str, fmt: str) -> None:
     assert newsevent.load(path) == EXAMPLE
     with open(path, "rb") as fh:
         assert newsevent.load(fh) == EXAMPLE
+
+
+def test_load_follows_the_suffix_then_the_content(tmp_path: Path) -> None:
+    wrong = tmp_path / "page.md"
+    wrong.write_text(newsevent.dumps(EXAMPLE, "json"), encoding="utf-8")
+    with pytest.raises(newsevent.ParseError, match="not an event page"):
+        newsevent.load(wrong)
+    assert newsevent.load(wrong, "json") == EXAMPLE
+    unknown = tmp_path / "page.txt"
+    unknown.write_text(newsevent.dumps(EXAMPLE, "xml"), encoding="utf-8")
+    assert newsevent.load(unknown) == EXAMPLE
+    with open(wrong, "rb") as fh:
+        assert newsevent.load(io.BytesIO(fh.read())) == EXAMPLE
 
 
 def test_dump_to_open_file_and_unknown_suffix(tmp_path: Path) -> None:

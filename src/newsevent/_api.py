@@ -93,15 +93,28 @@ def dumps(obj: Page, format: str = "markdown") -> str:
 
 def format_for_path(path: str | os.PathLike[str]) -> str:
     """Return the format whose suffix ``path`` has."""
-    suffix = os.path.splitext(os.fspath(path))[1].lower()
-    for name, fmt in FORMATS.items():
-        if suffix in fmt.suffixes:
-            return name
-    raise ValueError(f"cannot tell the format of {os.fspath(path)!r} from its suffix")
+    name = _suffix_format(os.fspath(path))
+    if name is None:
+        raise ValueError(f"cannot tell the format of {os.fspath(path)!r} from its suffix")
+    return name
+
+
+def _suffix_format(name: object) -> str | None:
+    if isinstance(name, str):
+        suffix = os.path.splitext(name)[1].lower()
+        for fmt_name, fmt in FORMATS.items():
+            if suffix in fmt.suffixes:
+                return fmt_name
+    return None
 
 
 def load(source: PathOrFile, format: str | None = None) -> Page:
-    """Read a page from a path or an open file; errors name the path."""
+    """Read a page from a path or an open file; errors name the path.
+
+    Without ``format`` the file's suffix decides (``.md``, ``.json``, ``.xml``,
+    ``.html``…); a file with another suffix, or an open file without a name, is
+    read in the format its content shows.
+    """
     name: str | None = None
     if isinstance(source, (str, os.PathLike)):
         name = os.fspath(source)
@@ -110,6 +123,7 @@ def load(source: PathOrFile, format: str | None = None) -> Page:
     else:
         name = getattr(source, "name", None)
         data = source.read()
+    format = format or _suffix_format(name)
     try:
         return loads(data, format)
     except ParseError as exc:

@@ -77,7 +77,7 @@ def iter_load(
     (a :class:`ParseError` naming the path, or the :class:`OSError`); the
     iteration goes on. Nothing is kept between files, so memory stays flat
     however large the archive. ``format`` forces one format for every file;
-    by default each file's format is detected from its content.
+    by default each file's suffix decides, as for :func:`newsevent.load`.
     """
     for path in iter_files(sources, suffixes=suffixes):
         try:
