@@ -11,9 +11,11 @@ from multiprocessing import get_context
 from typing import IO, NamedTuple
 
 from . import _api, _json
+from . import json as _json_module
+from . import xml as _xml_module
 from ._errors import ParseError
 from ._model import Page
-from ._stream import SUFFIXES, iter_files
+from ._stream import SUFFIXES, iter_files, iter_load
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 SUFFIX = {"markdown": ".md", "json": ".json", "xml": ".xml", "html": ".html"}
@@ -283,8 +285,6 @@ def _convert(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from ._stream import iter_load
-
     count = bad = 0
     for result in iter_load(args.paths, format=args.from_):
         count += 1
@@ -303,10 +303,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.write(_render(_api.parse(_api.example()), args.to, args.indent))
         return EXIT_OK
     if args.command == "schema":
-        from . import json as nejson
-        from . import xml as nexml
-
-        sys.stdout.write(nejson.schema() if args.kind == "json" else nexml.xsd())
+        sys.stdout.write(_json_module.schema() if args.kind == "json" else _xml_module.xsd())
         return EXIT_OK
     if args.command == "validate":
         for p in args.paths:

@@ -64,7 +64,7 @@ def kind(lines: list[str]) -> str:
 def is_day_heading(line: str) -> bool:
     """True for ``## [YYYY-MM-D](…/news/YYYY/MM/D/index.md)`` with both dates the same."""
     m = _DAY.fullmatch(line)
-    return bool(m) and m.group(1, 2, 3) == m.group(5, 6, 7)  # type: ignore[union-attr]
+    return m is not None and m.group(1, 2, 3) == m.group(5, 6, 7)
 
 
 class _Reader:

@@ -11,7 +11,17 @@ from mistune.util import unescape
 
 from . import _inline
 from ._errors import ParseError
-from ._model import COVER_IMAGE, Change, Event, Language, Related, Source, day_folder, day_label
+from ._model import (
+    COVER_IMAGE,
+    Change,
+    Event,
+    Language,
+    Related,
+    Source,
+    check_body,
+    day_folder,
+    day_label,
+)
 from ._text import BLANK, as_text, normalize_url
 
 T = TypeVar("T")
@@ -213,10 +223,8 @@ class _Reader:
                 flush()
         flush()
         body = "\n\n".join(paras)
-        from ._model import _check_body
-
         try:
-            _check_body(None, None, body)  # type: ignore[arg-type]
+            check_body(body)
         except ValueError as exc:
             raise ParseError(str(exc), start + 1, 1) from None
         return body, i

@@ -186,6 +186,11 @@ class Change:
 
 
 def _check_body(_inst: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    check_body(value)
+
+
+def check_body(value: str) -> None:
+    """Raise ValueError unless ``value`` is a valid body (paragraphs of clean lines)."""
     _check_text(value, "body", single_line=False)
     if value == "":
         return
