@@ -81,3 +81,12 @@ def test_crlf_and_bom() -> None:
     ev = newsevent.parse(text)
     assert newsevent.parse("\ufeff" + text.replace("\n", "\r\n")) == ev
     assert newsevent.parse(("\ufeff" + text).encode("utf-8")) == ev
+
+
+def test_zero_padded_days_are_the_same_day() -> None:
+    ev = newsevent.parse("### [2012-11-8](/news/2012/11/08/index.md)\n\n# t\n")
+    assert isinstance(ev, newsevent.Event) and ev.date.day == 8
+    day = newsevent.parse("## [2012-11-08](/news/2012/11/8/index.md)\n\n### [a](/news/a.md)\n")
+    assert isinstance(day, newsevent.DayPage) and day.date == ev.date
+    with pytest.raises(ParseError, match="malformed date heading"):
+        newsevent.parse("### [2012-11-8](/news/2012/11/9/index.md)\n\n# t\n")

@@ -8,7 +8,7 @@ from functools import partial
 
 from . import _inline, _markdown
 from ._errors import ParseError
-from ._markdown import WRITE_HEADINGS, build, context_tags, is_blank, split_lines
+from ._markdown import WRITE_HEADINGS, build, context_tags, is_blank, same_day, split_lines
 from ._model import (
     UNPARSED_LABEL,
     DayPage,
@@ -64,7 +64,7 @@ def kind(lines: list[str]) -> str:
 def is_day_heading(line: str) -> bool:
     """True for ``## [YYYY-MM-D](…/news/YYYY/MM/D/index.md)`` with both dates the same."""
     m = _DAY.fullmatch(line)
-    return m is not None and m.group(1, 2, 3) == m.group(5, 6, 7)
+    return m is not None and same_day(m)
 
 
 class _Reader:
@@ -187,7 +187,7 @@ def loads_day(src: str) -> DayPage:
     formats = r.preamble(_DAY_FORMATS.format(base))
     line = lines[r.i]
     m = _DAY.fullmatch(line)
-    if not m or m.group(1, 2, 3) != m.group(5, 6, 7):
+    if not m or not same_day(m):
         raise ParseError(
             "malformed day heading: expected '## [YYYY-MM-D](/news/YYYY/MM/D/index.md)'", r.i + 1, 4
         )

@@ -75,6 +75,11 @@ def _related_item(
         raise ParseError(str(exc), lineno, col) from None
 
 
+def same_day(m: re.Match[str]) -> bool:
+    """Whether a heading's label (groups 1-3) and link (groups 5-7) name the same day."""
+    return [int(x) for x in m.group(1, 2, 3)] == [int(x) for x in m.group(5, 6, 7)]
+
+
 def split_lines(src: str) -> list[str]:
     """Split a page into lines the way every reader of this package does."""
     if src.startswith("\ufeff"):
@@ -124,7 +129,7 @@ class _Reader:
                 1,
             )
         m = _DATE.fullmatch(lines[i])
-        if not m or m.group(1, 2, 3) != m.group(5, 6, 7):
+        if not m or not same_day(m):
             raise ParseError(
                 "malformed date heading: expected '### [YYYY-MM-D](/news/YYYY/MM/D/index.md)'",
                 i + 1,
