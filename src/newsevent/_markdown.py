@@ -19,8 +19,10 @@ from ._model import (
     Related,
     Source,
     check_body,
+    check_url,
     day_folder,
     day_label,
+    is_slug,
 )
 from ._text import BLANK, as_text, normalize_url
 
@@ -183,14 +185,9 @@ class _Reader:
         m = _FORMATS.fullmatch(line)
         if m and m[1] == m[2] == m[3]:
             base = f"{prefix}/news/{day_folder(date)}/"
-            if m[1].startswith(base):
-                slug = m[1][len(base) :]
-                try:
-                    ev = Event(date=date, title="", slug=slug, prefix=prefix)
-                except ValueError:
-                    pass
-                else:
-                    return ev.slug
+            slug = m[1][len(base) :]
+            if m[1].startswith(base) and is_slug(slug):
+                return slug
         self.extra.insert(0, line)
         return None
 
@@ -319,8 +316,9 @@ class _Reader:
 
     @staticmethod
     def _cover(url: str, lineno: int, col: int) -> str:
-        # The same rule as Event.cover_image, checked where the line is known.
-        return build(lambda: Source(name="", url=url), lineno, col).url
+        # The rule of Event.cover_image, checked where the line is known.
+        build(lambda: check_url(url), lineno, col)
+        return url
 
     @staticmethod
     def _source(got: list[_inline.Node], lineno: int, col: int) -> Source | None:

@@ -58,14 +58,19 @@ def _nonempty_line(inst: Any, attribute: attrs.Attribute[Any], value: str) -> No
 
 def _url(_inst: Any, attribute: attrs.Attribute[Any], value: str) -> None:
     _expect_str(attribute, value)
+    check_url(value, attribute.name)
+
+
+def check_url(value: str, what: str = "url") -> None:
+    """Raise ValueError unless ``value`` is a non-empty URL in normalised form."""
     if value and SAFE_URL.fullmatch(value):
         return
-    _check_text(value, attribute.name)
+    _check_text(value, what)
     if not value:
-        raise ValueError(f"{attribute.name} must not be empty")
+        raise ValueError(f"{what} must not be empty")
     if normalize_url(value) != value:
         raise ValueError(
-            f"{attribute.name} {value!r} is not in normalised form; "
+            f"{what} {value!r} is not in normalised form; "
             f"use newsevent.normalize_url() first ({normalize_url(value)!r})"
         )
 
@@ -215,10 +220,13 @@ _SLUG = re.compile(r"[^/?#()\s]+")
 _PREFIX = re.compile(r"(/[^/?#()\s]+)*")
 
 
+def is_slug(value: str) -> bool:
+    """Whether ``value`` is one normalised URL path segment."""
+    return bool(_SLUG.fullmatch(value)) and normalize_url(value) == value
+
+
 def _check_slug(_inst: Any, attribute: attrs.Attribute[Any], value: str | None) -> None:
-    if value is None:
-        return
-    if not _SLUG.fullmatch(value) or normalize_url(value) != value:
+    if value is not None and not is_slug(value):
         raise ValueError(f"slug {value!r} must be one normalised URL path segment")
 
 
