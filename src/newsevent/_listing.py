@@ -8,7 +8,15 @@ from functools import partial
 
 from . import _inline, _markdown
 from ._errors import ParseError
-from ._markdown import WRITE_HEADINGS, build, context_tags, is_blank, same_day, split_lines
+from ._markdown import (
+    WRITE_HEADINGS,
+    build,
+    context_tags,
+    is_blank,
+    same_day,
+    split_lines,
+    written,
+)
 from ._model import (
     UNPARSED_LABEL,
     DayPage,
@@ -288,18 +296,14 @@ def _entry(e: Entry, label: str) -> str:
     out = []
     if e.category is not None:
         out.append(f"##### {_line_text(e.category)}\n")
-    title = f"[{_inline.plain_or_escaped(e.title)} ]({_inline.escape_url_dest(e.url)})"
-    if _inline.nodes(title) != [("link", e.title + " ", e.url)]:
-        title = f"[{_inline.escape(e.title)} ]({_inline.escape_url_dest(e.url)})"
+    url = _inline.escape_url_dest(e.url)
+    title = written(lambda esc: f"[{esc(e.title)} ]({url})", [("link", e.title + " ", e.url)])
     out.append(f"### {title}\n")
     if e.summary is not None:
         out.append(_line_text(e.summary) + "\n")
     if e.context:
         em = f"{label}: {', '.join(e.context)}"
-        line = f"_{_inline.plain_or_escaped(em)}_"
-        if _inline.nodes(line) != [("em", em)]:
-            line = f"_{_inline.escape(em)}_"
-        out.append(line + "\n")
+        out.append(written(lambda esc: f"_{esc(em)}_", [("em", em)]) + "\n")
     out.append("\n")
     return "".join(out)
 
@@ -326,6 +330,11 @@ def dumps_day(page: DayPage) -> str:
     return "".join(out)
 
 
+def _section_link(label: str, url: str) -> str:
+    dest = _inline.escape_url_dest(url)
+    return written(lambda esc: f"[{esc(label)}]({dest})", [("link", label, url)])
+
+
 def dumps_front(page: FrontPage) -> str:
     """Write a front page in the layout of the newest generator."""
     out = []
@@ -336,9 +345,7 @@ def dumps_front(page: FrontPage) -> str:
         if s.url is None:
             out.append(f"## {_line_text(s.label)}\n\n")
         else:
-            head = f"[{_inline.plain_or_escaped(s.label)}]({_inline.escape_url_dest(s.url)})"
-            if _inline.nodes(head) != [("link", s.label, s.url)]:
-                head = f"[{_inline.escape(s.label)}]({_inline.escape_url_dest(s.url)})"
+            head = _section_link(s.label, s.url)
             out.append(f"## {head}\n\n")
         out.extend(_entry(e, label) for e in s.entries)
         if s.rule:

@@ -402,7 +402,8 @@ def _body_md(body: str) -> str:
     return "\n".join(out)
 
 
-def _item(build: Callable[[Callable[[str], str]], str], expected: list[_inline.Node]) -> str:
+def written(build: Callable[[Callable[[str], str]], str], expected: list[_inline.Node]) -> str:
+    """``build(plain)`` when it reads back as ``expected``, else ``build(escape)``."""
     line = build(_line_text)
     if _inline.nodes(line) == expected:
         return line
@@ -420,24 +421,19 @@ def _source_line(s: Source) -> str:
         img = f" [IMG]({_url(s.image)})"
     else:
         img = ""
-    return "1. " + _item(lambda esc: f"[{esc(s.name)}]({_url(s.url)}){img}", expected)
+    return "1. " + written(lambda esc: f"[{esc(s.name)}]({_url(s.url)}){img}", expected)
 
 
 def _linked(title: str, url: str, em: str | None) -> str:
-    expected: list[_inline.Node] = [("link", title + " " if title else " ", url)]
-    tail = ""
+    expected: list[_inline.Node] = [("link", title + " ", url)]
     if em is not None:
         expected += [("text", " "), ("em", em)]
-    line = f"[{_line_text(title)} ]({_url(url)})"
-    if em is not None:
-        tail = f" _{_line_text(em)}_"
-    got = _inline.nodes(line + tail)
-    if got == expected:
-        return line + tail
-    esc = f"[{_inline.escape(title)} ]({_url(url)})"
-    if em is not None:
-        esc += f" _{_inline.escape(em)}_"
-    return esc
+
+    def build(esc: Callable[[str], str]) -> str:
+        line = f"[{esc(title)} ]({_url(url)})"
+        return line if em is None else f"{line} _{esc(em)}_"
+
+    return written(build, expected)
 
 
 def dumps(ev: Event) -> str:
