@@ -81,25 +81,32 @@ class _Reader:
         self.extra: list[str] = []
         self.language: Language | None = None
         self.i = 0
+        self.preamble_end = 0  # extra[:preamble_end] came before the first heading
 
     def text(self, raw: str) -> str:
         return _inline.text(raw.strip(BLANK)).strip(BLANK)
 
-    def preamble(self, formats_line: str) -> bool:
-        """Skip to the first ``##`` heading; return whether the Formats line was there."""
-        formats = False
+    def preamble(self) -> None:
+        """Skip to the first ``##`` heading, keeping every non-blank line in ``extra``."""
         lines = self.lines
         while self.i < len(lines):
             line = lines[self.i]
             if line.startswith("##") and not line.startswith("###"):
-                return formats
+                self.preamble_end = len(self.extra)
+                return
             if not is_blank(line):
-                if not formats and line.rstrip(BLANK) == formats_line:
-                    formats = True
-                else:
-                    self.extra.append(line)
+                self.extra.append(line)
             self.i += 1
         raise ParseError("not a listing page: no '## ' heading", 1, 1)
+
+    def take_formats(self, formats_line: str) -> bool:
+        """Whether the preamble had ``formats_line``; the first such line leaves ``extra``."""
+        for n in range(self.preamble_end):
+            if self.extra[n].rstrip(BLANK) == formats_line:
+                del self.extra[n]
+                self.preamble_end -= 1
+                return True
+        return False
 
     def entries(self, stop: re.Pattern[str] | None = None) -> tuple[Entry, ...]:
         """Read entries up to the next ``##`` heading (or a line matching ``stop``)."""
@@ -189,10 +196,7 @@ def loads_day(src: str) -> DayPage:
     """Read a day listing page written in Markdown."""
     r = _Reader(src)
     lines = r.lines
-    probe = next((x for x in lines if x.startswith("## [")), "")
-    m0 = _DAY.fullmatch(probe)
-    base = f"{m0[1]}/{m0[2]}/{int(m0[3])}/index" if m0 else ""
-    formats = r.preamble(_DAY_FORMATS.format(base))
+    r.preamble()
     line = lines[r.i]
     m = _DAY.fullmatch(line)
     if not m or not same_day(m):
@@ -203,6 +207,7 @@ def loads_day(src: str) -> DayPage:
         date = _dt.date(int(m[1]), int(m[2]), int(m[3]))
     except ValueError as exc:
         raise ParseError(f"invalid date in the day heading: {exc}", r.i + 1, 5) from None
+    formats = r.take_formats(_DAY_FORMATS.format(day_folder(date) + "/index"))
     r.i += 1
     entries = r.entries()
     previous = None
@@ -232,7 +237,8 @@ def loads_day(src: str) -> DayPage:
 def loads_front(src: str) -> FrontPage:
     """Read a front page written in Markdown."""
     r = _Reader(src)
-    formats = r.preamble(_FRONT_FORMATS)
+    r.preamble()
+    formats = r.take_formats(_FRONT_FORMATS)
     lines = r.lines
     sections: list[FrontSection] = []
     while r.i < len(lines):
