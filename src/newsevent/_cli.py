@@ -18,7 +18,7 @@ from ._model import Page
 from ._stream import SUFFIXES, iter_files, iter_load
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-SUFFIX = {"markdown": ".md", "json": ".json", "xml": ".xml", "html": ".html"}
+SUFFIX = {name: fmt.suffixes[0] for name, fmt in _api.FORMATS.items()}  # .md, .json, …
 FORMAT_NAMES = sorted(_api.FORMATS)
 
 

@@ -25,7 +25,8 @@ def bad_char(value: str) -> str | None:
 
 # Characters mistune's escape_url leaves alone ('&' is left out: it may start
 # an entity reference, which escape_url decodes).
-SAFE_URL = re.compile(r"[A-Za-z0-9\-._~:/?#@!$()*+,;=%]*")
+_URL_CHARS = r"A-Za-z0-9\-._~:/?#@!$&()*+,;=%"  # RFC 3986 reserved, unreserved and '%'
+SAFE_URL = re.compile(f"[{_URL_CHARS.replace('&', '')}]*")
 
 
 def as_text(data: object) -> str:
@@ -59,7 +60,7 @@ def _encode(url: str) -> str:
     return _UNSAFE_RUN.sub(_quote_run, url)
 
 
-_UNSAFE_RUN = re.compile(r"[^A-Za-z0-9\-._~:/?#@!$&()*+,;=%]+")
+_UNSAFE_RUN = re.compile(f"[^{_URL_CHARS}]+")
 
 
 _PCT = [f"%{b:02X}" for b in range(256)]
