@@ -40,7 +40,12 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 all converted, 1 some input failed, 2 usage error.",
     )
     c.add_argument("sources", nargs="+", metavar="SOURCE", help="file, directory, or -")
-    c.add_argument("--to", required=True, choices=FORMAT_NAMES, help="output format")
+    c.add_argument(
+        "--to",
+        required=True,
+        choices=[*FORMAT_NAMES, "parquet"],
+        help="output format (parquet: a dataset folder, needs -o DIR and newsevent[arrow])",
+    )
     c.add_argument(
         "--from", dest="from_", choices=FORMAT_NAMES, help="input format (default: detect)"
     )
@@ -242,6 +247,10 @@ def _stdin(args: argparse.Namespace) -> int:
 
 
 def _convert(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if args.to == "parquet":
+        from . import _parquet_cli
+
+        return _parquet_cli.convert(args, parser)
     if args.jsonl and args.to != "json":
         parser.error("--jsonl writes JSON: use it with --to json")
     if args.sources == ["-"]:

@@ -1,0 +1,770 @@
+"""Pages as relational Arrow tables, and Parquet datasets written and read in batches."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, Union
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from ._errors import ParseError
+from ._model import (
+    Change,
+    DayPage,
+    Entry,
+    Event,
+    FrontPage,
+    FrontSection,
+    Page,
+    Related,
+    Source,
+)
+from ._stream import Loaded
+
+SCHEMA_VERSION = "1"
+PathLike = Union[str, "os.PathLike[str]"]
+Item = Page | Loaded
+
+# The content of each class, field by field: what a table carries. Anything else on the
+# model (the Markdown spelling of a parsed page) is not content and is never written.
+FIELDS: dict[type, tuple[str, ...]] = {
+    Source: ("name", "url", "image"),
+    Related: ("title", "url", "context"),
+    Change: ("title", "url", "label", "timestamp"),
+    Event: (
+        "date",
+        "title",
+        "category",
+        "body",
+        "sources",
+        "cover_image",
+        "related",
+        "changes",
+        "slug",
+        "prefix",
+        "language",
+        "extra",
+    ),
+    Entry: ("title", "url", "category", "summary", "context"),
+    DayPage: ("date", "entries", "previous", "prefix", "formats", "language", "extra"),
+    FrontSection: ("label", "url", "entries", "rule"),
+    FrontPage: ("sections", "formats", "language", "extra"),
+}
+# Bookkeeping that equality ignores: carried in the tables, left out of content ids.
+NOT_IN_ID = frozenset({"language"})
+
+KINDS: dict[type, str] = {Event: "event", DayPage: "day", FrontPage: "front"}
+KIND_TABLE = {"event": "events", "day": "days", "front": "fronts"}
+
+_STR = pa.string()
+_LANGUAGE = pa.dictionary(pa.int8(), pa.string())
+_LABEL = pa.dictionary(pa.int32(), pa.string())  # categories, change labels: open sets
+_TEXTS = pa.list_(pa.string())
+_INT = pa.int32()
+
+
+def _f(name: str, type_: pa.DataType, nullable: bool = False) -> pa.Field[Any]:
+    return pa.field(name, type_, nullable=nullable)
+
+
+_PAGE_ID = _f("page_id", _STR)
+_POSITION = _f("position", _INT)
+
+SCHEMAS: dict[str, pa.Schema] = {
+    "pages": pa.schema([_PAGE_ID, _f("kind", pa.dictionary(pa.int8(), pa.string()))]),
+    "events": pa.schema(
+        [
+            _PAGE_ID,
+            _f("date", pa.date32()),
+            _f("title", _STR),
+            _f("category", _LABEL, True),
+            _f("body", _STR),
+            _f("cover_image", _STR, True),
+            _f("slug", _STR, True),
+            _f("prefix", _STR),
+            _f("language", _LANGUAGE, True),
+            _f("extra", _TEXTS),
+        ]
+    ),
+    "sources": pa.schema(
+        [_PAGE_ID, _POSITION, _f("name", _STR), _f("url", _STR), _f("image", _STR, True)]
+    ),
+    "related": pa.schema(
+        [_PAGE_ID, _POSITION, _f("title", _STR), _f("url", _STR), _f("context", _TEXTS)]
+    ),
+    "changes": pa.schema(
+        [
+            _PAGE_ID,
+            _POSITION,
+            _f("title", _STR),
+            _f("url", _STR),
+            _f("label", _LABEL),
+            _f("timestamp", pa.timestamp("s"), True),
+        ]
+    ),
+    "days": pa.schema(
+        [
+            _PAGE_ID,
+            _f("date", pa.date32()),
+            _f("previous", _STR, True),
+            _f("prefix", _STR),
+            _f("formats", pa.bool_()),
+            _f("language", _LANGUAGE, True),
+            _f("extra", _TEXTS),
+        ]
+    ),
+    "fronts": pa.schema(
+        [
+            _PAGE_ID,
+            _f("formats", pa.bool_()),
+            _f("language", _LANGUAGE, True),
+            _f("extra", _TEXTS),
+        ]
+    ),
+    "sections": pa.schema(
+        [
+            _PAGE_ID,
+            _POSITION,
+            _f("label", _STR),
+            _f("url", _STR, True),
+            _f("rule", pa.bool_()),
+        ]
+    ),
+    "entries": pa.schema(
+        [
+            _PAGE_ID,
+            _f("section", _INT, True),
+            _POSITION,
+            _f("title", _STR),
+            _f("url", _STR),
+            _f("category", _LABEL, True),
+            _f("summary", _STR, True),
+            _f("context", _TEXTS),
+        ]
+    ),
+    "errors": pa.schema(
+        [
+            _PAGE_ID,
+            _f("path", _STR),
+            _f("error", pa.dictionary(pa.int8(), pa.string())),
+            _f("message", _STR),
+            _f("line", _INT, True),
+            _f("column", _INT, True),
+        ]
+    ),
+}
+SCHEMAS = {
+    name: schema.with_metadata({"newsevent.schema": SCHEMA_VERSION})
+    for name, schema in SCHEMAS.items()
+}
+TABLES: tuple[str, ...] = tuple(SCHEMAS)
+_LISTS = frozenset({"extra", "context"})  # list<string> columns: tuples in the model
+
+
+# ------------------------------------------------------------------ page ids
+
+
+def _plain(value: Any) -> Any:
+    """The content of ``value`` as JSON-ready data, in the order of :data:`FIELDS`."""
+    fields = FIELDS.get(type(value))
+    if fields is not None:
+        return [type(value).__name__] + [
+            _plain(getattr(value, f)) for f in fields if f not in NOT_IN_ID
+        ]
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def content_digest(page: Page) -> str:
+    """Sixteen hex digits that depend on the page's content only (equal pages, equal digest)."""
+    text = json.dumps(_plain(page), ensure_ascii=False, separators=(",", ":"))
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def page_id(item: Item, root: PathLike | None = None) -> str:
+    """The id a page gets in the tables (before repeats are told apart)."""
+    if isinstance(item, Loaded):
+        return path_id(item.path, root)
+    return memory_id(item)
+
+
+def memory_id(page: Page) -> str:
+    """The id of a page given in memory: its own address, else folder and content digest."""
+    if isinstance(page, Event):
+        return page.url if page.url is not None else f"{page.path}/#{content_digest(page)}"
+    if isinstance(page, DayPage):
+        return page.url
+    if isinstance(page, FrontPage):
+        return f"/#{content_digest(page)}"
+    raise TypeError(f"expected a page or a Loaded result, not {type(page).__name__}")
+
+
+def path_id(path: str, root: PathLike | None) -> str:
+    """A file's id: its path under ``root`` as a site path, or the path as given."""
+    if root is None:
+        return path.replace(os.sep, "/")
+    rel = os.path.relpath(path, root)
+    if rel == os.curdir or rel == os.pardir or rel.startswith(os.pardir + os.sep):
+        raise ValueError(f"{path!r} is not inside the archive root {os.fspath(root)!r}")
+    return "/" + rel.replace(os.sep, "/")
+
+
+class _PathIds:
+    """:func:`path_id` for many paths under one root, without a relpath() for each."""
+
+    def __init__(self, root: PathLike | None) -> None:
+        self.root = root
+        self.heads: tuple[str, ...] = ()
+        if root is not None:
+            given = os.path.normpath(os.fspath(root))
+            absolute = os.path.abspath(given)
+            self.heads = tuple({h if h.endswith(os.sep) else h + os.sep for h in (given, absolute)})
+
+    def __call__(self, path: str) -> str:
+        for head in self.heads:
+            if path.startswith(head) and os.path.normpath(path) == path:
+                return "/" + path[len(head) :].replace(os.sep, "/")
+        return path_id(path, self.root)
+
+
+def unique(pid: str, seen: set[str]) -> str:
+    """``pid``, or ``pid~2``, ``pid~3``… when it is already in ``seen``; records the result."""
+    if pid in seen:
+        n = 2
+        while f"{pid}~{n}" in seen:
+            n += 1
+        pid = f"{pid}~{n}"
+    seen.add(pid)
+    return pid
+
+
+# ------------------------------------------------------------------ pages -> tables
+
+
+class TableBuilder:
+    """The rows of every table, filled page by page."""
+
+    def __init__(self, root: PathLike | None = None, seen: set[str] | None = None) -> None:
+        self.root = root
+        self.path_id = _PathIds(root)
+        self.seen: set[str] = set() if seen is None else seen
+        self.rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in SCHEMAS}
+        self.pages = 0
+
+    def add(self, item: Item) -> str:
+        """Add a page or a result; return the id it got."""
+        if isinstance(item, Loaded):
+            pid = unique(self.path_id(item.path), self.seen)
+            if item.page is None:
+                self._error(pid, item)
+                return pid
+            page: Page = item.page
+        else:
+            pid = unique(memory_id(item), self.seen)
+            page = item
+        kind = KINDS.get(type(page))
+        if kind is None:
+            raise TypeError(f"expected a page, not {type(page).__name__}")
+        self.rows["pages"].append((pid, kind))
+        self.pages += 1
+        if kind == "event":
+            self._event(pid, page)  # type: ignore[arg-type]
+        elif kind == "day":
+            self._day(pid, page)  # type: ignore[arg-type]
+        else:
+            self._front(pid, page)  # type: ignore[arg-type]
+        return pid
+
+    def _event(self, pid: str, ev: Event) -> None:
+        self.rows["events"].append(
+            (
+                pid,
+                ev.date,
+                ev.title,
+                ev.category,
+                ev.body,
+                ev.cover_image,
+                ev.slug,
+                ev.prefix,
+                ev.language,
+                ev.extra,
+            )
+        )
+        if ev.sources:
+            self.rows["sources"].extend(
+                (pid, i, s.name, s.url, s.image) for i, s in enumerate(ev.sources)
+            )
+        if ev.related:
+            self.rows["related"].extend(
+                (pid, i, r.title, r.url, r.context) for i, r in enumerate(ev.related)
+            )
+        if ev.changes:
+            self.rows["changes"].extend(
+                (pid, i, c.title, c.url, c.label, c.timestamp) for i, c in enumerate(ev.changes)
+            )
+
+    def _entries(self, pid: str, section: int | None, entries: tuple[Entry, ...]) -> None:
+        self.rows["entries"].extend(
+            (pid, section, i, e.title, e.url, e.category, e.summary, e.context)
+            for i, e in enumerate(entries)
+        )
+
+    def _day(self, pid: str, day: DayPage) -> None:
+        self.rows["days"].append(
+            (pid, day.date, day.previous, day.prefix, day.formats, day.language, day.extra)
+        )
+        self._entries(pid, None, day.entries)
+
+    def _front(self, pid: str, front: FrontPage) -> None:
+        self.rows["fronts"].append((pid, front.formats, front.language, front.extra))
+        for i, s in enumerate(front.sections):
+            self.rows["sections"].append((pid, i, s.label, s.url, s.rule))
+            self._entries(pid, i, s.entries)
+
+    def _error(self, pid: str, result: Loaded) -> None:
+        exc = result.error
+        row: tuple[Any, ...]
+        if isinstance(exc, ParseError):
+            row = (pid, result.path, "ParseError", exc.msg, exc.lineno, exc.colno)
+        else:
+            row = (pid, result.path, type(exc).__name__, str(exc), None, None)
+        self.rows["errors"].append(row)
+
+    def tables(self) -> dict[str, pa.Table]:
+        """The tables of everything added so far."""
+        out = {}
+        for name, schema in SCHEMAS.items():
+            rows = self.rows[name]
+            if not rows:
+                out[name] = schema.empty_table()
+                continue
+            columns = zip(*rows, strict=True)
+            arrays = [
+                pa.array(col, type=field.type) for col, field in zip(columns, schema, strict=True)
+            ]
+            out[name] = pa.Table.from_arrays(arrays, schema=schema)
+        return out
+
+
+def to_tables(items: Iterable[Item], *, root: PathLike | None = None) -> dict[str, pa.Table]:
+    """Build one table per kind of row from pages and/or results (see newsevent.arrow)."""
+    builder = TableBuilder(root)
+    for item in items:
+        builder.add(item)
+    return builder.tables()
+
+
+# ------------------------------------------------------------------ tables -> pages
+
+
+class _Columns:
+    """One table's columns as Python lists, with where each row came from."""
+
+    def __init__(self, name: str, table: pa.Table, offset: int, path: str | None) -> None:
+        self.name = name
+        self.offset = offset
+        self.path = path
+        self.names: list[str] = list(table.schema.names)
+        self.data: dict[str, list[Any]] = {n: table.column(n).to_pylist() for n in self.names}
+        self.rows = table.num_rows
+
+    def error(self, row: int, msg: str, column: str | None = None) -> ParseError:
+        colno = self.names.index(column) + 1 if column in self.names else 1
+        where = f"{self.name}[{self.offset + row}]" + (f".{column}" if column else "")
+        return ParseError(msg, self.offset + row + 1, colno, path=self.path, field=where)
+
+    def kwargs(self, row: int, skip: Sequence[str]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for n in self.names:
+            if n in skip:
+                continue
+            v = self.data[n][row]
+            out[n] = tuple(v) if n in _LISTS and v is not None else v
+        return out
+
+
+def _conform(name: str, table: Any, path: str | None) -> pa.Table:
+    """``table`` with exactly the columns of ``name``'s schema, cast to its types."""
+    schema = SCHEMAS[name]
+    if isinstance(table, pa.RecordBatch):
+        table = pa.Table.from_batches([table])
+    if not isinstance(table, pa.Table):
+        raise TypeError(f"table {name!r} must be a pyarrow.Table, not {type(table).__name__}")
+    have = set(table.schema.names)
+    for i, field in enumerate(schema):
+        if field.name not in have:
+            msg = f"table {name!r} has no column {field.name!r}"
+            raise ParseError(msg, 1, i + 1, path=path, field=name)
+    for i, n in enumerate(table.schema.names):
+        if n not in schema.names:
+            raise ParseError(f"table {name!r} has an unknown column {n!r}", 1, i + 1, path=path)
+        if table.schema.names.count(n) > 1:
+            raise ParseError(f"table {name!r} has column {n!r} twice", 1, i + 1, path=path)
+    table = table.select(schema.names)
+    if table.schema.remove_metadata() == schema.remove_metadata():
+        return table  # type: ignore[no-any-return]
+    columns = []
+    for i, field in enumerate(schema):
+        column = table.column(i)
+        if column.type != field.type:
+            try:
+                column = column.cast(field.type)
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+                msg = f"column {field.name!r} of table {name!r} is {column.type}, not {field.type}"
+                raise ParseError(msg, 1, i + 1, path=path, field=f"{name}.{field.name}") from exc
+        columns.append(column)
+    return pa.Table.from_arrays(columns, schema=schema.remove_metadata())
+
+
+def _required(cols: _Columns) -> None:
+    """Refuse nulls where the schema has none."""
+    for field in SCHEMAS[cols.name]:
+        if not field.nullable:
+            values = cols.data[field.name]
+            if None in values:
+                row = values.index(None)
+                raise cols.error(row, f"{field.name} must not be null", field.name)
+
+
+class _Children:
+    """Rows of a child table grouped by page (and section), checked and in position order."""
+
+    def __init__(self, cols: _Columns, kinds: dict[str, str], kind: tuple[str, ...]) -> None:
+        self.cols = cols
+        groups: dict[tuple[str, int | None], list[tuple[int, int]]] = {}
+        pids = cols.data["page_id"]
+        positions = cols.data["position"]
+        sections = cols.data.get("section")
+        for row in range(cols.rows):
+            pid = pids[row]
+            found = kinds.get(pid)
+            if found is None:
+                raise cols.error(row, f"no page has id {pid!r}", "page_id")
+            if found not in kind:
+                raise cols.error(row, f"page {pid!r} is a {found} page", "page_id")
+            section = None if sections is None else sections[row]
+            if sections is not None and (section is None) != (found == "day"):
+                need = "null on a day page" if found == "day" else "set on a front page"
+                raise cols.error(row, f"section must be {need}", "section")
+            groups.setdefault((pid, section), []).append((positions[row], row))
+        self.groups: dict[tuple[str, int | None], list[int]] = {}
+        for key, pairs in groups.items():
+            pairs.sort()
+            for expected, (position, row) in enumerate(pairs):
+                if position != expected:
+                    msg = f"positions of page {key[0]!r} must run 0, 1, 2…; found {position}"
+                    raise cols.error(row, msg, "position")
+            self.groups[key] = [row for _position, row in pairs]
+        self.used: set[tuple[str, int | None]] = set()
+
+    def rows(self, pid: str, section: int | None = None) -> list[int]:
+        key = (pid, section)
+        self.used.add(key)
+        return self.groups.get(key, [])
+
+    def check_used(self) -> None:
+        for key, rows in self.groups.items():
+            if key not in self.used:
+                raise self.cols.error(rows[0], f"section {key[1]} of page {key[0]!r} is missing")
+
+
+def _build(cls: type, cols: _Columns, row: int, **more: Any) -> Any:
+    kwargs = cols.kwargs(row, ("page_id", "position", "section"))
+    kwargs.update(more)
+    try:
+        return cls(**kwargs)
+    except (ValueError, TypeError) as exc:
+        raise cols.error(row, f"invalid {cls.__name__}: {exc}") from None
+
+
+def from_tables(
+    tables: Mapping[str, Any],
+    *,
+    offsets: Mapping[str, int] | None = None,
+    paths: Mapping[str, str] | None = None,
+) -> list[Page]:
+    """Rebuild the pages from tables made by :func:`to_tables` (or read from a dataset)."""
+    for name in tables:
+        if name not in SCHEMAS:
+            raise ParseError(f"unknown table {name!r}; the tables are {', '.join(TABLES)}")
+    for name in TABLES:
+        if name != "errors" and name not in tables:
+            raise ParseError(f"table {name!r} is missing", field=name)
+    offsets = offsets or {}
+    paths = paths or {}
+    cols = {
+        name: _Columns(
+            name,
+            _conform(name, tables[name], paths.get(name)),
+            offsets.get(name, 0),
+            paths.get(name),
+        )
+        for name in TABLES
+        if name != "errors"
+    }
+    for c in cols.values():
+        _required(c)
+    pages = cols["pages"]
+    kinds: dict[str, str] = {}
+    for row, (pid, kind) in enumerate(zip(pages.data["page_id"], pages.data["kind"], strict=True)):
+        if kind not in KIND_TABLE:
+            raise pages.error(row, f"unknown kind {kind!r}", "kind")
+        if pid in kinds:
+            raise pages.error(row, f"page id {pid!r} is used twice", "page_id")
+        kinds[pid] = kind
+    own: dict[str, int] = {}  # page id -> its row in its kind's table
+    for kind, name in KIND_TABLE.items():
+        c = cols[name]
+        for row, pid in enumerate(c.data["page_id"]):
+            if kinds.get(pid) != kind:
+                raise c.error(row, f"no {kind} page has id {pid!r}", "page_id")
+            if pid in own:
+                raise c.error(row, f"page {pid!r} has two rows", "page_id")
+            own[pid] = row
+    sources = _Children(cols["sources"], kinds, ("event",))
+    related = _Children(cols["related"], kinds, ("event",))
+    changes = _Children(cols["changes"], kinds, ("event",))
+    sections = _Children(cols["sections"], kinds, ("front",))
+    entries = _Children(cols["entries"], kinds, ("day", "front"))
+
+    def entry_tuple(pid: str, section: int | None) -> tuple[Entry, ...]:
+        ec = cols["entries"]
+        return tuple(_build(Entry, ec, r) for r in entries.rows(pid, section))
+
+    out: list[Page] = []
+    for row, (pid, kind) in enumerate(zip(pages.data["page_id"], pages.data["kind"], strict=True)):
+        if pid not in own:
+            raise pages.error(row, f"page {pid!r} has no row in {KIND_TABLE[kind]!r}", "page_id")
+        own_row = own[pid]
+        page: Page
+        if kind == "event":
+            page = _build(
+                Event,
+                cols["events"],
+                own_row,
+                sources=tuple(_build(Source, cols["sources"], r) for r in sources.rows(pid)),
+                related=tuple(_build(Related, cols["related"], r) for r in related.rows(pid)),
+                changes=tuple(_build(Change, cols["changes"], r) for r in changes.rows(pid)),
+            )
+        elif kind == "day":
+            page = _build(DayPage, cols["days"], own_row, entries=entry_tuple(pid, None))
+        else:
+            sc = cols["sections"]
+            secs = tuple(
+                _build(FrontSection, sc, r, entries=entry_tuple(pid, sc.data["position"][r]))
+                for r in sections.rows(pid)
+            )
+            page = _build(FrontPage, cols["fronts"], own_row, sections=secs)
+        out.append(page)
+    entries.check_used()
+    return out
+
+
+# ------------------------------------------------------------------ Parquet datasets
+
+PART = "part-{:06d}.parquet"
+
+
+def table_dir(directory: PathLike, name: str) -> str:
+    """The folder of one table inside a dataset."""
+    return os.path.join(os.fspath(directory), name)
+
+
+def prepare(directory: PathLike) -> None:
+    """Create the dataset's folders; refuse a directory that already holds part files."""
+    for name in TABLES:
+        folder = table_dir(directory, name)
+        if os.path.isdir(folder):
+            taken = sorted(f for f in os.listdir(folder) if f.endswith(".parquet"))
+            if taken:
+                raise FileExistsError(
+                    f"{os.path.join(folder, taken[0])} exists: write a dataset to a new "
+                    "or empty directory"
+                )
+    for name in TABLES:
+        os.makedirs(table_dir(directory, name), exist_ok=True)
+
+
+class DatasetWriter:
+    """One part file per table, appended to batch by batch.
+
+    Parquet encoding and compression run in a background thread (pyarrow releases the GIL
+    there) while the caller builds the next batch; at most one batch waits.
+    """
+
+    def __init__(self, directory: PathLike, part: int = 0) -> None:
+        self.writers = {
+            name: pq.ParquetWriter(
+                os.path.join(table_dir(directory, name), PART.format(part)),
+                schema,
+                compression="zstd",
+            )
+            for name, schema in SCHEMAS.items()
+        }
+        self.pool = ThreadPoolExecutor(1, thread_name_prefix="newsevent-parquet")
+        self.pending: Future[None] | None = None
+
+    def _write(self, tables: Mapping[str, pa.Table]) -> None:
+        for name, writer in self.writers.items():
+            table = tables[name]
+            writer.write_table(table, row_group_size=max(1, table.num_rows))
+
+    def write(self, tables: Mapping[str, pa.Table]) -> None:
+        self.wait()
+        self.pending = self.pool.submit(self._write, tables)
+
+    def wait(self) -> None:
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            pending.result()
+
+    def close(self) -> None:
+        try:
+            self.wait()
+        finally:
+            self.pool.shutdown()
+            for writer in self.writers.values():
+                writer.close()
+
+
+def write_dataset(
+    items: Iterable[Item],
+    directory: PathLike,
+    *,
+    root: PathLike | None = None,
+    batch_size: int = 1000,
+    on_error: Callable[[Loaded], None] | None = None,
+    part: int = 0,
+    check: bool = True,
+) -> int:
+    """Write pages and results to a Parquet dataset, one batch at a time; return the pages."""
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    if check:
+        prepare(directory)
+    writer = DatasetWriter(directory, part)
+    seen: set[str] = set()
+    written = batches = 0
+    try:
+        builder = TableBuilder(root, seen)
+        count = 0
+        for item in items:
+            builder.add(item)
+            count += 1
+            if on_error is not None and isinstance(item, Loaded) and item.page is None:
+                on_error(item)
+            if count == batch_size:
+                writer.write(builder.tables())
+                written += builder.pages
+                batches += 1
+                builder = TableBuilder(root, seen)
+                count = 0
+        if count or not batches:  # every table gets a file, even an empty one
+            writer.write(builder.tables())
+            written += builder.pages
+    finally:
+        writer.close()
+    return written
+
+
+def part_files(directory: PathLike, name: str) -> list[str]:
+    """The part files of one table, in order."""
+    folder = table_dir(directory, name)
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(f"{folder}: no such table folder (not a newsevent dataset?)")
+    return [os.path.join(folder, f) for f in sorted(os.listdir(folder)) if f.endswith(".parquet")]
+
+
+def read_tables(directory: PathLike) -> dict[str, pa.Table]:
+    """Every table of a dataset, whole, its part files in order."""
+    out = {}
+    for name, schema in SCHEMAS.items():
+        parts = [pq.read_table(f) for f in part_files(directory, name)]
+        out[name] = pa.concat_tables(parts) if parts else schema.empty_table()
+    return out
+
+
+class _Stream:
+    """The rows of one table, batch after batch across its part files."""
+
+    def __init__(self, directory: PathLike, name: str, batch_size: int) -> None:
+        self.name = name
+        self.path = table_dir(directory, name)
+        self.files = part_files(directory, name)
+        self.batch_size = batch_size
+        self.batches = self._batches()
+        self.pending: pa.RecordBatch | None = None
+        self.offset = 0  # rows handed out so far
+
+    def _batches(self) -> Iterator[pa.RecordBatch]:
+        for f in self.files:
+            yield from pq.ParquetFile(f).iter_batches(batch_size=self.batch_size)
+
+    def _next(self) -> pa.RecordBatch | None:
+        if self.pending is not None and self.pending.num_rows:
+            return self.pending
+        self.pending = next(self.batches, None)
+        while self.pending is not None and not self.pending.num_rows:
+            self.pending = next(self.batches, None)
+        return self.pending
+
+    def take(self, ids: pa.Array[Any]) -> tuple[pa.Table, int]:
+        """The rows at the head of the stream whose page is one of ``ids``; their offset."""
+        offset = self.offset
+        taken: list[pa.RecordBatch] = []
+        while (batch := self._next()) is not None:
+            inside = pc.is_in(batch.column("page_id"), value_set=ids)
+            stop = pc.index(inside, False).as_py()
+            if stop == -1:
+                taken.append(batch)
+                self.pending = None
+                continue
+            taken.append(batch.slice(0, stop))
+            self.pending = batch.slice(stop)
+            break
+        self.offset += sum(b.num_rows for b in taken)
+        if not taken:
+            return SCHEMAS[self.name].empty_table(), offset
+        return pa.Table.from_batches(taken), offset
+
+    def leftover(self) -> ParseError | None:
+        batch = self._next()
+        if batch is None:
+            return None
+        pid = batch.column("page_id")[0].as_py()
+        msg = f"row for page {pid!r}, which is not in 'pages' (or out of page order)"
+        return ParseError(msg, self.offset + 1, 1, path=self.path, field=f"{self.name}.page_id")
+
+
+def read_dataset(directory: PathLike, *, batch_size: int = 1000) -> Iterator[Page]:
+    """Yield the pages of a dataset in order, reading one batch of pages at a time."""
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    pages = _Stream(directory, "pages", batch_size)
+    children = {
+        n: _Stream(directory, n, batch_size) for n in TABLES if n not in ("pages", "errors")
+    }
+    while (batch := pages._next()) is not None:
+        pages.pending = None
+        offsets = {"pages": pages.offset}
+        pages.offset += batch.num_rows
+        ids = batch.column("page_id")
+        tables: dict[str, Any] = {"pages": batch}
+        for name, stream in children.items():
+            tables[name], offsets[name] = stream.take(ids)
+        paths = {name: table_dir(directory, name) for name in tables}
+        yield from from_tables(tables, offsets=offsets, paths=paths)
+    for stream in children.values():
+        problem = stream.leftover()
+        if problem is not None:
+            raise problem
