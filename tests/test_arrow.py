@@ -112,7 +112,7 @@ def test_schema_uses_real_arrow_types() -> None:
     )
     assert s["events"].field("date").type == pa.date32()
     assert s["days"].field("date").type == pa.date32()
-    assert s["changes"].field("timestamp").type == pa.timestamp("s")
+    assert s["changes"].field("timestamp").type == pa.timestamp("ms")
     assert s["related"].field("context").type == pa.list_(pa.string())
     assert s["entries"].field("context").type == pa.list_(pa.string())
     assert s["events"].field("extra").type == pa.list_(pa.string())
@@ -535,3 +535,10 @@ def test_core_install_does_not_need_pyarrow(tmp_path: Path) -> None:
     assert r.stderr.splitlines()[-1].endswith(
         "error: --to parquet needs pyarrow: pip install 'newsevent[arrow]'"
     )
+
+
+def test_parquet_keeps_every_type(tmp_path: Path) -> None:
+    na.write_dataset([EVENT, DAY, FRONT], tmp_path)
+    for name in na.TABLES:
+        on_disk = pq.read_schema(tmp_path / name / "part-000000.parquet")
+        assert on_disk.remove_metadata() == na.SCHEMAS[name].remove_metadata(), name

@@ -106,7 +106,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             _f("title", _STR),
             _f("url", _STR),
             _f("label", _LABEL),
-            _f("timestamp", pa.timestamp("s"), True),
+            _f("timestamp", pa.timestamp("ms"), True),  # Parquet has no seconds unit
         ]
     ),
     "days": pa.schema(
