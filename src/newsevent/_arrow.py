@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import itertools
 import json
 import os
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Union
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ._errors import ParseError
@@ -68,6 +69,7 @@ _LANGUAGE = pa.dictionary(pa.int8(), pa.string())
 _LABEL = pa.dictionary(pa.int32(), pa.string())  # categories, change labels: open sets
 _TEXTS = pa.list_(pa.string())
 _INT = pa.int32()
+_TIMESTAMP = pa.timestamp("ms")  # naive, whole seconds; Parquet has no seconds unit
 
 
 def _f(name: str, type_: pa.DataType, nullable: bool = False) -> pa.Field[Any]:
@@ -106,7 +108,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             _f("title", _STR),
             _f("url", _STR),
             _f("label", _LABEL),
-            _f("timestamp", pa.timestamp("ms"), True),  # Parquet has no seconds unit
+            _f("timestamp", _TIMESTAMP, True),
         ]
     ),
     "days": pa.schema(
@@ -251,109 +253,275 @@ def unique(pid: str, seen: set[str]) -> str:
 # ------------------------------------------------------------------ pages -> tables
 
 
-class TableBuilder:
-    """The rows of every table, filled page by page."""
+# Columns are laid out in Arrow buffers here rather than by pyarrow.array(): that call
+# imports pandas when it is installed (to look for pandas objects), a cost in time and
+# memory that a pipeline writing Parquet has no use for.
+_EPOCH_DAY = _dt.date(1970, 1, 1).toordinal()
+_EPOCH = _dt.datetime(1970, 1, 1)
+_MS = _dt.timedelta(milliseconds=1)
+_INDEX_CODES = {pa.int8(): ("b", 127), pa.int32(): ("i", 2**31 - 1)}
 
-    def __init__(self, root: PathLike | None = None, seen: set[str] | None = None) -> None:
-        self.root = root
-        self.path_id = _PathIds(root)
-        self.seen: set[str] = set() if seen is None else seen
-        self.rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in SCHEMAS}
-        self.pages = 0
+
+def _validity(values: list[Any]) -> tuple[pa.Buffer | None, int]:
+    nulls = [i for i, v in enumerate(values) if v is None]
+    if not nulls:
+        return None, 0
+    bits = bytearray(b"\xff" * ((len(values) + 7) // 8))
+    for i in nulls:
+        bits[i >> 3] &= 0xFF ^ (1 << (i & 7))
+    return pa.py_buffer(bits), len(nulls)
+
+
+def _strings(values: list[Any]) -> pa.Array[Any]:
+    valid, nulls = _validity(values)
+    if nulls:
+        encoded = [b"" if v is None else v.encode("utf-8") for v in values]
+    else:
+        encoded = [v.encode("utf-8") for v in values]
+    offsets = array("i", [0])
+    offsets.extend(itertools.accumulate(map(len, encoded)))
+    if offsets[-1] < 0:
+        raise ValueError("a batch holds more than 2 GiB of text in one column: use a smaller batch")
+    buffers = [valid, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))]
+    return pa.Array.from_buffers(pa.string(), len(values), buffers, null_count=nulls)
+
+
+def _numbers(values: list[Any], type_: pa.DataType, code: str) -> pa.Array[Any]:
+    valid, nulls = _validity(values)
+    data = array(code, [0 if v is None else v for v in values] if nulls else values)
+    return pa.Array.from_buffers(type_, len(values), [valid, pa.py_buffer(data)], null_count=nulls)
+
+
+def _booleans(values: list[Any]) -> pa.Array[Any]:
+    bits = int("".join("1" if v else "0" for v in reversed(values)) or "0", 2)
+    data = bits.to_bytes((len(values) + 7) // 8, "little")
+    return pa.Array.from_buffers(pa.bool_(), len(values), [None, pa.py_buffer(data)])
+
+
+def _dictionary(values: list[Any], type_: pa.DictionaryType[Any, Any]) -> pa.Array[Any]:
+    code, most = _INDEX_CODES[type_.index_type]
+    codes: dict[str, int] = {}
+    indices = [None if v is None else codes.setdefault(v, len(codes)) for v in values]
+    if len(codes) > most + 1:
+        raise ValueError(f"more than {most + 1} distinct values for a {type_} column")
+    return pa.DictionaryArray.from_arrays(
+        _numbers(indices, type_.index_type, code), _strings(list(codes))
+    )
+
+
+def _lists(values: list[Any]) -> pa.Array[Any]:
+    offsets = array("i", [0])
+    offsets.extend(itertools.accumulate(map(len, values)))
+    items = _strings([item for value in values for item in value])
+    return pa.Array.from_buffers(
+        _TEXTS, len(values), [None, pa.py_buffer(offsets)], children=[items]
+    )
+
+
+def column(values: list[Any], type_: pa.DataType) -> pa.Array[Any]:
+    """An Arrow array of ``type_`` (one of the schema's types) holding ``values``."""
+    if type_ == _STR:
+        return _strings(values)
+    if isinstance(type_, pa.DictionaryType):
+        return _dictionary(values, type_)
+    if type_ == _INT:
+        return _numbers(values, type_, "i")
+    if type_ == pa.bool_():
+        return _booleans(values)
+    if type_ == pa.date32():
+        days = [None if d is None else d.toordinal() - _EPOCH_DAY for d in values]
+        return _numbers(days, type_, "i")
+    if type_ == _TIMESTAMP:
+        stamps = [None if t is None else (t - _EPOCH) // _MS for t in values]
+        return _numbers(stamps, type_, "q")
+    if type_ == _TEXTS:
+        return _lists(values)
+    raise TypeError(f"no column of type {type_}")
+
+
+def _children(
+    ids: list[str], parents: list[Any], attr: str
+) -> tuple[list[str], list[int], list[Any]]:
+    """The children ``attr`` of every parent, flattened, with their page id and position."""
+    pids: list[str] = []
+    positions: list[int] = []
+    items: list[Any] = []
+    for pid, parent in zip(ids, parents, strict=True):
+        found = getattr(parent, attr)
+        if found:
+            n = len(found)
+            pids += [pid] * n
+            positions += range(n)
+            items += found
+    return pids, positions, items
+
+
+class TableBuilder:
+    """The pages of one batch, turned into tables column by column."""
+
+    def __init__(self, root: PathLike | None = None, *, path_ids: _PathIds | None = None) -> None:
+        self.path_id = _PathIds(root) if path_ids is None else path_ids
+        self.seen: set[str] = set()
+        self.ids: list[str] = []
+        self.kinds: list[str] = []
+        self.by_kind: dict[type, tuple[list[str], list[Any]]] = {
+            Event: ([], []),
+            DayPage: ([], []),
+            FrontPage: ([], []),
+        }
+        self.errors: list[tuple[str, Loaded]] = []
+        self.listings: list[tuple[str, DayPage | FrontPage]] = []
+
+    @property
+    def pages(self) -> int:
+        """How many pages were added (failed results not counted)."""
+        return len(self.ids)
 
     def add(self, item: Item) -> str:
         """Add a page or a result; return the id it got."""
         if isinstance(item, Loaded):
             pid = unique(self.path_id(item.path), self.seen)
             if item.page is None:
-                self._error(pid, item)
+                self.errors.append((pid, item))
                 return pid
             page: Page = item.page
         else:
             pid = unique(memory_id(item), self.seen)
             page = item
-        kind = KINDS.get(type(page))
-        if kind is None:
+        own = self.by_kind.get(type(page))
+        if own is None:
             raise TypeError(f"expected a page, not {type(page).__name__}")
-        self.rows["pages"].append((pid, kind))
-        self.pages += 1
-        if kind == "event":
-            self._event(pid, page)  # type: ignore[arg-type]
-        elif kind == "day":
-            self._day(pid, page)  # type: ignore[arg-type]
-        else:
-            self._front(pid, page)  # type: ignore[arg-type]
+        self.ids.append(pid)
+        self.kinds.append(KINDS[type(page)])
+        own[0].append(pid)
+        own[1].append(page)
+        if not isinstance(page, Event):
+            self.listings.append((pid, page))
         return pid
 
-    def _event(self, pid: str, ev: Event) -> None:
-        self.rows["events"].append(
-            (
-                pid,
-                ev.date,
-                ev.title,
-                ev.category,
-                ev.body,
-                ev.cover_image,
-                ev.slug,
-                ev.prefix,
-                ev.language,
-                ev.extra,
-            )
-        )
-        if ev.sources:
-            self.rows["sources"].extend(
-                (pid, i, s.name, s.url, s.image) for i, s in enumerate(ev.sources)
-            )
-        if ev.related:
-            self.rows["related"].extend(
-                (pid, i, r.title, r.url, r.context) for i, r in enumerate(ev.related)
-            )
-        if ev.changes:
-            self.rows["changes"].extend(
-                (pid, i, c.title, c.url, c.label, c.timestamp) for i, c in enumerate(ev.changes)
-            )
-
-    def _entries(self, pid: str, section: int | None, entries: tuple[Entry, ...]) -> None:
-        self.rows["entries"].extend(
-            (pid, section, i, e.title, e.url, e.category, e.summary, e.context)
-            for i, e in enumerate(entries)
-        )
-
-    def _day(self, pid: str, day: DayPage) -> None:
-        self.rows["days"].append(
-            (pid, day.date, day.previous, day.prefix, day.formats, day.language, day.extra)
-        )
-        self._entries(pid, None, day.entries)
-
-    def _front(self, pid: str, front: FrontPage) -> None:
-        self.rows["fronts"].append((pid, front.formats, front.language, front.extra))
-        for i, s in enumerate(front.sections):
-            self.rows["sections"].append((pid, i, s.label, s.url, s.rule))
-            self._entries(pid, i, s.entries)
-
-    def _error(self, pid: str, result: Loaded) -> None:
-        exc = result.error
-        row: tuple[Any, ...]
-        if isinstance(exc, ParseError):
-            row = (pid, result.path, "ParseError", exc.msg, exc.lineno, exc.colno)
-        else:
-            row = (pid, result.path, type(exc).__name__, str(exc), None, None)
-        self.rows["errors"].append(row)
+    def _columns(self) -> dict[str, dict[str, list[Any]]]:
+        out: dict[str, dict[str, list[Any]]] = {"pages": {"page_id": self.ids, "kind": self.kinds}}
+        ids, evs = self.by_kind[Event]
+        out["events"] = {
+            "page_id": ids,
+            "date": [e.date for e in evs],
+            "title": [e.title for e in evs],
+            "category": [e.category for e in evs],
+            "body": [e.body for e in evs],
+            "cover_image": [e.cover_image for e in evs],
+            "slug": [e.slug for e in evs],
+            "prefix": [e.prefix for e in evs],
+            "language": [e.language for e in evs],
+            "extra": [e.extra for e in evs],
+        }
+        pids, pos, srcs = _children(ids, evs, "sources")
+        out["sources"] = {
+            "page_id": pids,
+            "position": pos,
+            "name": [s.name for s in srcs],
+            "url": [s.url for s in srcs],
+            "image": [s.image for s in srcs],
+        }
+        pids, pos, rels = _children(ids, evs, "related")
+        out["related"] = {
+            "page_id": pids,
+            "position": pos,
+            "title": [r.title for r in rels],
+            "url": [r.url for r in rels],
+            "context": [r.context for r in rels],
+        }
+        pids, pos, chs = _children(ids, evs, "changes")
+        out["changes"] = {
+            "page_id": pids,
+            "position": pos,
+            "title": [c.title for c in chs],
+            "url": [c.url for c in chs],
+            "label": [c.label for c in chs],
+            "timestamp": [c.timestamp for c in chs],
+        }
+        ids, days = self.by_kind[DayPage]
+        out["days"] = {
+            "page_id": ids,
+            "date": [d.date for d in days],
+            "previous": [d.previous for d in days],
+            "prefix": [d.prefix for d in days],
+            "formats": [d.formats for d in days],
+            "language": [d.language for d in days],
+            "extra": [d.extra for d in days],
+        }
+        ids, fronts = self.by_kind[FrontPage]
+        out["fronts"] = {
+            "page_id": ids,
+            "formats": [f.formats for f in fronts],
+            "language": [f.language for f in fronts],
+            "extra": [f.extra for f in fronts],
+        }
+        pids, pos, secs = _children(ids, fronts, "sections")
+        out["sections"] = {
+            "page_id": pids,
+            "position": pos,
+            "label": [s.label for s in secs],
+            "url": [s.url for s in secs],
+            "rule": [s.rule for s in secs],
+        }
+        # Entries of day pages (section null) and of front-page sections, in page order.
+        e_pids: list[str] = []
+        e_sections: list[int | None] = []
+        e_pos: list[int] = []
+        ents: list[Entry] = []
+        for pid, listing in self.listings:
+            if isinstance(listing, DayPage):
+                groups: Iterable[tuple[int | None, tuple[Entry, ...]]] = [(None, listing.entries)]
+            else:
+                groups = enumerate(s.entries for s in listing.sections)
+            for section, entries in groups:
+                n = len(entries)
+                e_pids += [pid] * n
+                e_sections += [section] * n
+                e_pos += range(n)
+                ents += entries
+        out["entries"] = {
+            "page_id": e_pids,
+            "section": e_sections,
+            "position": e_pos,
+            "title": [e.title for e in ents],
+            "url": [e.url for e in ents],
+            "category": [e.category for e in ents],
+            "summary": [e.summary for e in ents],
+            "context": [e.context for e in ents],
+        }
+        out["errors"] = {
+            "page_id": [pid for pid, _r in self.errors],
+            "path": [r.path for _pid, r in self.errors],
+            "error": [_error_name(r) for _pid, r in self.errors],
+            "message": [_error_message(r) for _pid, r in self.errors],
+            "line": [_error_at(r, "lineno") for _pid, r in self.errors],
+            "column": [_error_at(r, "colno") for _pid, r in self.errors],
+        }
+        return out
 
     def tables(self) -> dict[str, pa.Table]:
         """The tables of everything added so far."""
         out = {}
-        for name, schema in SCHEMAS.items():
-            rows = self.rows[name]
-            if not rows:
-                out[name] = schema.empty_table()
-                continue
-            columns = zip(*rows, strict=True)
-            arrays = [
-                pa.array(col, type=field.type) for col, field in zip(columns, schema, strict=True)
-            ]
+        for name, columns in self._columns().items():
+            schema = SCHEMAS[name]
+            arrays = [column(columns[field.name], field.type) for field in schema]
             out[name] = pa.Table.from_arrays(arrays, schema=schema)
         return out
+
+
+def _error_name(result: Loaded) -> str:
+    return type(result.error).__name__
+
+
+def _error_message(result: Loaded) -> str:
+    exc = result.error
+    return exc.msg if isinstance(exc, ParseError) else str(exc)
+
+
+def _error_at(result: Loaded, attr: str) -> int | None:
+    exc = result.error
+    return getattr(exc, attr) if isinstance(exc, ParseError) else None
 
 
 def to_tables(items: Iterable[Item], *, root: PathLike | None = None) -> dict[str, pa.Table]:
@@ -653,10 +821,10 @@ def write_dataset(
     if check:
         prepare(directory)
     writer = DatasetWriter(directory, part)
-    seen: set[str] = set()
     written = batches = 0
+    ids = _PathIds(root)
     try:
-        builder = TableBuilder(root, seen)
+        builder = TableBuilder(root, path_ids=ids)
         count = 0
         for item in items:
             builder.add(item)
@@ -667,7 +835,7 @@ def write_dataset(
                 writer.write(builder.tables())
                 written += builder.pages
                 batches += 1
-                builder = TableBuilder(root, seen)
+                builder = TableBuilder(root, path_ids=ids)
                 count = 0
         if count or not batches:  # every table gets a file, even an empty one
             writer.write(builder.tables())
@@ -694,77 +862,35 @@ def read_tables(directory: PathLike) -> dict[str, pa.Table]:
     return out
 
 
-class _Stream:
-    """The rows of one table, batch after batch across its part files."""
-
-    def __init__(self, directory: PathLike, name: str, batch_size: int) -> None:
-        self.name = name
-        self.path = table_dir(directory, name)
-        self.files = part_files(directory, name)
-        self.batch_size = batch_size
-        self.batches = self._batches()
-        self.pending: pa.RecordBatch | None = None
-        self.offset = 0  # rows handed out so far
-
-    def _batches(self) -> Iterator[pa.RecordBatch]:
-        for f in self.files:
-            yield from pq.ParquetFile(f).iter_batches(batch_size=self.batch_size)
-
-    def _next(self) -> pa.RecordBatch | None:
-        if self.pending is not None and self.pending.num_rows:
-            return self.pending
-        self.pending = next(self.batches, None)
-        while self.pending is not None and not self.pending.num_rows:
-            self.pending = next(self.batches, None)
-        return self.pending
-
-    def take(self, ids: pa.Array[Any]) -> tuple[pa.Table, int]:
-        """The rows at the head of the stream whose page is one of ``ids``; their offset."""
-        offset = self.offset
-        taken: list[pa.RecordBatch] = []
-        while (batch := self._next()) is not None:
-            inside = pc.is_in(batch.column("page_id"), value_set=ids)
-            stop = pc.index(inside, False).as_py()
-            if stop == -1:
-                taken.append(batch)
-                self.pending = None
-                continue
-            taken.append(batch.slice(0, stop))
-            self.pending = batch.slice(stop)
-            break
-        self.offset += sum(b.num_rows for b in taken)
-        if not taken:
-            return SCHEMAS[self.name].empty_table(), offset
-        return pa.Table.from_batches(taken), offset
-
-    def leftover(self) -> ParseError | None:
-        batch = self._next()
-        if batch is None:
-            return None
-        pid = batch.column("page_id")[0].as_py()
-        msg = f"row for page {pid!r}, which is not in 'pages' (or out of page order)"
-        return ParseError(msg, self.offset + 1, 1, path=self.path, field=f"{self.name}.page_id")
+def _read_group(reader: pq.ParquetFile, group: int) -> pa.Table:
+    return reader.read_row_group(group, use_threads=False)
 
 
-def read_dataset(directory: PathLike, *, batch_size: int = 1000) -> Iterator[Page]:
-    """Yield the pages of a dataset in order, reading one batch of pages at a time."""
-    if batch_size < 1:
-        raise ValueError("batch_size must be at least 1")
-    pages = _Stream(directory, "pages", batch_size)
-    children = {
-        n: _Stream(directory, n, batch_size) for n in TABLES if n not in ("pages", "errors")
-    }
-    while (batch := pages._next()) is not None:
-        pages.pending = None
-        offsets = {"pages": pages.offset}
-        pages.offset += batch.num_rows
-        ids = batch.column("page_id")
-        tables: dict[str, Any] = {"pages": batch}
-        for name, stream in children.items():
-            tables[name], offsets[name] = stream.take(ids)
-        paths = {name: table_dir(directory, name) for name in tables}
-        yield from from_tables(tables, offsets=offsets, paths=paths)
-    for stream in children.values():
-        problem = stream.leftover()
-        if problem is not None:
-            raise problem
+def read_dataset(directory: PathLike) -> Iterator[Page]:
+    """Yield the pages of a dataset in order, one written batch (row group) at a time."""
+    files = {name: part_files(directory, name) for name in TABLES if name != "errors"}
+    names = [os.path.basename(f) for f in files["pages"]]
+    for name, found in files.items():
+        if [os.path.basename(f) for f in found] != names:
+            folder = table_dir(directory, name)
+            msg = f"the part files of {name!r} are not those of 'pages' ({', '.join(names)})"
+            raise ParseError(msg, path=folder, field=name)
+    for k in range(len(names)):
+        readers = {
+            name: pq.ParquetFile(found[k], pre_buffer=False) for name, found in files.items()
+        }
+        groups = readers["pages"].num_row_groups
+        for name, reader in readers.items():
+            if reader.num_row_groups != groups:
+                msg = (
+                    f"{reader.num_row_groups} row groups where 'pages' has {groups}: "
+                    "not written by newsevent (read it with from_tables(read_tables(…)))"
+                )
+                raise ParseError(msg, path=files[name][k], field=name)
+        offsets = dict.fromkeys(readers, 0)
+        paths = {name: p[k] for name, p in files.items()}
+        for g in range(groups):
+            tables = {name: _read_group(reader, g) for name, reader in readers.items()}
+            yield from from_tables(tables, offsets=offsets, paths=paths)
+            for name, table in tables.items():
+                offsets[name] += table.num_rows

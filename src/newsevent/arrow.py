@@ -15,7 +15,10 @@ Page ids (the ``page_id`` column):
   the slug is known, ``DayPage.url``), else by its day folder and a digest of its content
   (``/news/2012/11/8/#0123456789abcdef`` for an event without a slug,
   ``/#0123456789abcdef`` for a front page);
-- an id already used in the same call gets ``~2``, ``~3``… appended, in order of arrival.
+- an id already used in the same call of :func:`to_tables` (or the same batch of
+  :func:`write_dataset`) gets ``~2``, ``~3``… appended, in order of arrival. Files of one
+  archive never share an id; pages given in memory share one only when they are equal or
+  have the same address.
 """
 
 from __future__ import annotations
@@ -83,24 +86,27 @@ def write_dataset(
     """Write ``pages`` as a Parquet dataset in ``directory``; return how many pages it holds.
 
     Each table goes to its own folder, ``directory/<table>/part-000000.parquet``, written
-    ``batch_size`` pages at a time (one row group per batch), so memory does not grow with
-    the number of pages beyond the set of ids already used. A result without a page is
-    written to the ``errors`` table, passed to ``on_error`` if given, and the run goes on.
-    ``directory`` is created; one that already holds part files is refused
-    (:class:`FileExistsError`). Ids follow :func:`page_id` with ``root``.
+    ``batch_size`` pages at a time (one row group per batch in every table), and nothing is
+    kept from one batch to the next, so memory does not grow with the number of pages.
+    A result without a page is written to the ``errors`` table, passed to ``on_error`` if
+    given, and the run goes on. ``directory`` is created; one that already holds part files
+    is refused (:class:`FileExistsError`). Ids follow :func:`page_id` with ``root`` and are
+    told apart within a batch; the files of one archive have distinct ids anyway.
     """
     return _arrow.write_dataset(
         pages, directory, root=root, batch_size=batch_size, on_error=on_error
     )
 
 
-def read_dataset(directory: str | os.PathLike[str], *, batch_size: int = 1000) -> Iterator[Page]:
-    """Yield the pages of the dataset in ``directory`` in order, ``batch_size`` at a time.
+def read_dataset(directory: str | os.PathLike[str]) -> Iterator[Page]:
+    """Yield the pages of the dataset in ``directory`` in order, one written batch at a time.
 
-    Only one batch of pages and of their rows is held at once. A dataset that breaks the
-    schema raises :class:`newsevent.ParseError` naming the table's folder.
+    A batch is a row group in each table's part file (as :func:`write_dataset` and
+    :func:`newsevent.dask.write_dataset` write them); only one batch of pages and of their
+    rows is held at once. A dataset that breaks the schema or whose row groups do not line
+    up raises :class:`newsevent.ParseError` naming the part file.
     """
-    return _arrow.read_dataset(directory, batch_size=batch_size)
+    return _arrow.read_dataset(directory)
 
 
 def read_tables(directory: str | os.PathLike[str]) -> dict[str, pa.Table]:
