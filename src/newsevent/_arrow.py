@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
-import itertools
 import json
 import os
-from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Union
 
 import pyarrow as pa
@@ -253,92 +250,6 @@ def unique(pid: str, seen: set[str]) -> str:
 # ------------------------------------------------------------------ pages -> tables
 
 
-# Columns are laid out in Arrow buffers here rather than by pyarrow.array(): that call
-# imports pandas when it is installed (to look for pandas objects), a cost in time and
-# memory that a pipeline writing Parquet has no use for.
-_EPOCH_DAY = _dt.date(1970, 1, 1).toordinal()
-_EPOCH = _dt.datetime(1970, 1, 1)
-_MS = _dt.timedelta(milliseconds=1)
-_INDEX_CODES = {pa.int8(): ("b", 127), pa.int32(): ("i", 2**31 - 1)}
-
-
-def _validity(values: list[Any]) -> tuple[pa.Buffer | None, int]:
-    nulls = [i for i, v in enumerate(values) if v is None]
-    if not nulls:
-        return None, 0
-    bits = bytearray(b"\xff" * ((len(values) + 7) // 8))
-    for i in nulls:
-        bits[i >> 3] &= 0xFF ^ (1 << (i & 7))
-    return pa.py_buffer(bits), len(nulls)
-
-
-def _strings(values: list[Any]) -> pa.Array[Any]:
-    valid, nulls = _validity(values)
-    if nulls:
-        encoded = [b"" if v is None else v.encode("utf-8") for v in values]
-    else:
-        encoded = [v.encode("utf-8") for v in values]
-    offsets = array("i", [0])
-    offsets.extend(itertools.accumulate(map(len, encoded)))
-    if offsets[-1] < 0:
-        raise ValueError("a batch holds more than 2 GiB of text in one column: use a smaller batch")
-    buffers = [valid, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))]
-    return pa.Array.from_buffers(pa.string(), len(values), buffers, null_count=nulls)
-
-
-def _numbers(values: list[Any], type_: pa.DataType, code: str) -> pa.Array[Any]:
-    valid, nulls = _validity(values)
-    data = array(code, [0 if v is None else v for v in values] if nulls else values)
-    return pa.Array.from_buffers(type_, len(values), [valid, pa.py_buffer(data)], null_count=nulls)
-
-
-def _booleans(values: list[Any]) -> pa.Array[Any]:
-    bits = int("".join("1" if v else "0" for v in reversed(values)) or "0", 2)
-    data = bits.to_bytes((len(values) + 7) // 8, "little")
-    return pa.Array.from_buffers(pa.bool_(), len(values), [None, pa.py_buffer(data)])
-
-
-def _dictionary(values: list[Any], type_: pa.DictionaryType[Any, Any]) -> pa.Array[Any]:
-    code, most = _INDEX_CODES[type_.index_type]
-    codes: dict[str, int] = {}
-    indices = [None if v is None else codes.setdefault(v, len(codes)) for v in values]
-    if len(codes) > most + 1:
-        raise ValueError(f"more than {most + 1} distinct values for a {type_} column")
-    return pa.DictionaryArray.from_arrays(
-        _numbers(indices, type_.index_type, code), _strings(list(codes))
-    )
-
-
-def _lists(values: list[Any]) -> pa.Array[Any]:
-    offsets = array("i", [0])
-    offsets.extend(itertools.accumulate(map(len, values)))
-    items = _strings([item for value in values for item in value])
-    return pa.Array.from_buffers(
-        _TEXTS, len(values), [None, pa.py_buffer(offsets)], children=[items]
-    )
-
-
-def column(values: list[Any], type_: pa.DataType) -> pa.Array[Any]:
-    """An Arrow array of ``type_`` (one of the schema's types) holding ``values``."""
-    if type_ == _STR:
-        return _strings(values)
-    if isinstance(type_, pa.DictionaryType):
-        return _dictionary(values, type_)
-    if type_ == _INT:
-        return _numbers(values, type_, "i")
-    if type_ == pa.bool_():
-        return _booleans(values)
-    if type_ == pa.date32():
-        days = [None if d is None else d.toordinal() - _EPOCH_DAY for d in values]
-        return _numbers(days, type_, "i")
-    if type_ == _TIMESTAMP:
-        stamps = [None if t is None else (t - _EPOCH) // _MS for t in values]
-        return _numbers(stamps, type_, "q")
-    if type_ == _TEXTS:
-        return _lists(values)
-    raise TypeError(f"no column of type {type_}")
-
-
 def _children(
     ids: list[str], parents: list[Any], attr: str
 ) -> tuple[list[str], list[int], list[Any]]:
@@ -505,7 +416,7 @@ class TableBuilder:
         out = {}
         for name, columns in self._columns().items():
             schema = SCHEMAS[name]
-            arrays = [column(columns[field.name], field.type) for field in schema]
+            arrays = [pa.array(columns[field.name], type=field.type) for field in schema]
             out[name] = pa.Table.from_arrays(arrays, schema=schema)
         return out
 
@@ -764,11 +675,7 @@ def prepare(directory: PathLike) -> None:
 
 
 class DatasetWriter:
-    """One part file per table, appended to batch by batch.
-
-    Parquet encoding and compression run in a background thread (pyarrow releases the GIL
-    there) while the caller builds the next batch; at most one batch waits.
-    """
+    """One part file per table, appended to batch by batch (one row group per batch)."""
 
     def __init__(self, directory: PathLike, part: int = 0) -> None:
         self.writers = {
@@ -779,30 +686,15 @@ class DatasetWriter:
             )
             for name, schema in SCHEMAS.items()
         }
-        self.pool = ThreadPoolExecutor(1, thread_name_prefix="newsevent-parquet")
-        self.pending: Future[None] | None = None
 
-    def _write(self, tables: Mapping[str, pa.Table]) -> None:
+    def write(self, tables: Mapping[str, pa.Table]) -> None:
         for name, writer in self.writers.items():
             table = tables[name]
             writer.write_table(table, row_group_size=max(1, table.num_rows))
 
-    def write(self, tables: Mapping[str, pa.Table]) -> None:
-        self.wait()
-        self.pending = self.pool.submit(self._write, tables)
-
-    def wait(self) -> None:
-        if self.pending is not None:
-            pending, self.pending = self.pending, None
-            pending.result()
-
     def close(self) -> None:
-        try:
-            self.wait()
-        finally:
-            self.pool.shutdown()
-            for writer in self.writers.values():
-                writer.close()
+        for writer in self.writers.values():
+            writer.close()
 
 
 def write_dataset(
