@@ -208,6 +208,12 @@ def test_ids_of_files_follow_the_archive_root(tmp_path: Path) -> None:
     assert na.page_id(newsevent.Loaded(path="archive/x.md", page=EVENT), "archive") == "/x.md"
     with pytest.raises(ValueError, match="not inside the archive root"):
         na.page_id(result, tmp_path / "news" / "2013")
+    # The shortcut for many paths under one root agrees with relpath() on odd spellings.
+    for root in (tmp_path, f"{tmp_path}/", "archive", "./archive", "archive/"):
+        fast = _arrow._PathIds(root)
+        for rest in ("a.md", "x/.b.md", "x/./a.md", "x//a.md", "x/../a.md", ".a.md", "x/a b.md"):
+            path = os.path.join(str(root), rest)
+            assert fast(path) == _arrow.path_id(path, root), path
     odd = newsevent.Loaded(path=str(tmp_path / "news" / ".." / "news" / "b.md"), page=DAY)
     t = na.to_tables([result, odd], root=tmp_path)
     assert t["pages"]["page_id"].to_pylist() == ["/news/2012/11/8/a.md", "/news/b.md"]
@@ -281,7 +287,9 @@ def test_every_corpus_page_round_trips(corpus: Path, tmp_path: Path) -> None:
             str(corpus / "en/opinion/2017/04/4/the-post-truth-and-the-context/README.md"),
         ]
     )
-    assert pq.ParquetFile(tmp_path / "ds" / "pages" / "part-000000.parquet").num_row_groups == 5
+    assert (
+        pq.ParquetFile(tmp_path / "ds" / "pages" / "part-000000-0000.parquet").num_row_groups == 5
+    )
     streamed = list(na.read_dataset(tmp_path / "ds"))
     assert streamed == pages and _languages(streamed) == _languages(pages)
     err = na.read_tables(tmp_path / "ds")["errors"]
@@ -398,28 +406,47 @@ def test_rows_are_checked() -> None:
 
 def test_inconsistent_dataset_is_reported(tmp_path: Path) -> None:
     na.write_dataset([EVENT, DAY], tmp_path / "a")
-    pages = tmp_path / "a" / "pages" / "part-000000.parquet"
+    pages = tmp_path / "a" / "pages" / "part-000000-0000.parquet"
     pq.write_table(pq.read_table(pages).slice(0, 1), pages)  # drop the day page
     with pytest.raises(newsevent.ParseError) as info:
         list(na.read_dataset(tmp_path / "a"))
     e = info.value
     assert (e.msg, e.lineno) == ("no day page has id '/news/2012/11/8/index.md'", 1)
     assert (e.path, e.field) == (
-        str(tmp_path / "a" / "days" / "part-000000.parquet"),
+        str(tmp_path / "a" / "days" / "part-000000-0000.parquet"),
         "days[0].page_id",
     )
     # Row groups that no longer line up (a table rewritten by another tool).
     na.write_dataset([EVENT, DAY, FRONT], tmp_path / "b", batch_size=1)
-    sources = tmp_path / "b" / "sources" / "part-000000.parquet"
+    sources = tmp_path / "b" / "sources" / "part-000000-0000.parquet"
     pq.write_table(pq.read_table(sources), sources)
     with pytest.raises(newsevent.ParseError, match="1 row groups where 'pages' has 3"):
         list(na.read_dataset(tmp_path / "b"))
     assert na.from_tables(na.read_tables(tmp_path / "b")) == [EVENT, DAY, FRONT]
-    (tmp_path / "b" / "events" / "part-000000.parquet").rename(
+    (tmp_path / "b" / "events" / "part-000000-0000.parquet").rename(
         tmp_path / "b" / "events" / "x.parquet"
     )
     with pytest.raises(newsevent.ParseError, match="part files of 'events' are not those"):
         list(na.read_dataset(tmp_path / "b"))
+
+
+def test_a_new_file_every_so_many_batches(tmp_path: Path) -> None:
+    pages = [EVENT, DAY, FRONT, DAY, EVENT]
+    assert _arrow.write_dataset(pages, tmp_path, batch_size=1, batches_per_file=2) == 5
+    for name in na.TABLES:
+        files = sorted((tmp_path / name).iterdir())
+        assert [f.name for f in files] == [f"part-000000-000{k}.parquet" for k in range(3)]
+        assert [pq.ParquetFile(f).num_row_groups for f in files] == [2, 2, 1]
+    assert list(na.read_dataset(tmp_path)) == pages
+    stats = pq.ParquetFile(tmp_path / "events" / "part-000000-0000.parquet").metadata
+    columns = [stats.row_group(0).column(i) for i in range(stats.num_columns)]
+    assert [c.path_in_schema for c in columns if c.is_stats_set] == [
+        "page_id",
+        "date",
+        "category",
+        "prefix",
+        "language",
+    ]
 
 
 def test_repeated_ids_in_different_batches_read_back(tmp_path: Path) -> None:
@@ -437,11 +464,11 @@ def test_write_dataset_layout_and_refusal(tmp_path: Path) -> None:
     out = tmp_path / "ds"
     assert na.write_dataset([], out) == 0
     for name in na.TABLES:
-        f = out / name / "part-000000.parquet"
+        f = out / name / "part-000000-0000.parquet"
         assert pq.read_schema(f).names == na.SCHEMAS[name].names
         assert pq.read_table(f).num_rows == 0
     assert list(na.read_dataset(out)) == []
-    with pytest.raises(FileExistsError, match=r"part-000000\.parquet exists"):
+    with pytest.raises(FileExistsError, match=r"part-000000-0000\.parquet exists"):
         na.write_dataset([EVENT], out)
     with pytest.raises(ValueError, match="batch_size"):
         na.write_dataset([EVENT], tmp_path / "other", batch_size=0)
@@ -569,5 +596,5 @@ def test_core_install_does_not_need_pyarrow(tmp_path: Path) -> None:
 def test_parquet_keeps_every_type(tmp_path: Path) -> None:
     na.write_dataset([EVENT, DAY, FRONT], tmp_path)
     for name in na.TABLES:
-        on_disk = pq.read_schema(tmp_path / name / "part-000000.parquet")
+        on_disk = pq.read_schema(tmp_path / name / "part-000000-0000.parquet")
         assert on_disk.remove_metadata() == na.SCHEMAS[name].remove_metadata(), name

@@ -93,8 +93,8 @@ def test_workers_write_the_dataset(tmp_path: Path) -> None:
         written = nd.write_dataset(nd.read_pages(root, files_per_partition=3), out, root=root)
     assert written == 3
     assert sorted(p.name for p in (out / "events").iterdir()) == [
-        "part-000000.parquet",
-        "part-000001.parquet",
+        "part-000000-0000.parquet",
+        "part-000001-0000.parquet",
     ]
     assert list(na.read_dataset(out)) == [EXAMPLE] * 3
     na.write_dataset(newsevent.iter_load(root), tmp_path / "one", root=root)

@@ -226,13 +226,19 @@ class _PathIds:
         self.heads: tuple[str, ...] = ()
         if root is not None:
             given = os.path.normpath(os.fspath(root))
-            absolute = os.path.abspath(given)
-            self.heads = tuple({h if h.endswith(os.sep) else h + os.sep for h in (given, absolute)})
+            heads = (given, os.path.abspath(given))
+            self.heads = tuple(
+                dict.fromkeys(h if h.endswith(os.sep) else h + os.sep for h in heads)
+            )
+        sep = os.sep
+        self.odd = (sep + ".", sep + sep)  # segments that need relpath()'s normalisation
 
     def __call__(self, path: str) -> str:
         for head in self.heads:
-            if path.startswith(head) and os.path.normpath(path) == path:
-                return "/" + path[len(head) :].replace(os.sep, "/")
+            if path.startswith(head):
+                rest = path[len(head) :]
+                if rest and rest[0] not in "./\\" and not any(o in rest for o in self.odd):
+                    return "/" + rest.replace(os.sep, "/")
         return path_id(path, self.root)
 
 
@@ -651,7 +657,25 @@ def from_tables(
 
 # ------------------------------------------------------------------ Parquet datasets
 
-PART = "part-{:06d}.parquet"
+PART = "part-{:06d}-{:04d}.parquet"  # writer (a Dask partition, 0 otherwise), file
+BATCHES_PER_FILE = 100
+# Statistics (min and max per row group) only where a filter would use them: a footer
+# holding them for every text column grows with the number of row groups.
+STATISTICS = [
+    "page_id",
+    "kind",
+    "position",
+    "section",
+    "date",
+    "timestamp",
+    "language",
+    "category",
+    "label",
+    "prefix",
+    "formats",
+    "rule",
+    "error",
+]
 
 
 def table_dir(directory: PathLike, name: str) -> str:
@@ -675,25 +699,48 @@ def prepare(directory: PathLike) -> None:
 
 
 class DatasetWriter:
-    """One part file per table, appended to batch by batch (one row group per batch)."""
+    """Part files for every table, one row group per batch, a new file every so many batches.
 
-    def __init__(self, directory: PathLike, part: int = 0) -> None:
+    Each file's footer lists its row groups and is kept in memory until the file is
+    closed, so a file holds at most :data:`BATCHES_PER_FILE` batches.
+    """
+
+    def __init__(
+        self, directory: PathLike, part: int = 0, batches_per_file: int = BATCHES_PER_FILE
+    ) -> None:
+        self.directory = directory
+        self.part = part
+        self.batches_per_file = batches_per_file
+        self.files = 0
+        self.batches = 0
+        self.writers: dict[str, pq.ParquetWriter] = {}
+
+    def _open(self) -> None:
+        name = PART.format(self.part, self.files)
+        self.files += 1
         self.writers = {
-            name: pq.ParquetWriter(
-                os.path.join(table_dir(directory, name), PART.format(part)),
+            table: pq.ParquetWriter(
+                os.path.join(table_dir(self.directory, table), name),
                 schema,
-                compression="zstd",
+                compression="snappy",  # pyarrow's default: faster to write than zstd
+                write_statistics=STATISTICS,
             )
-            for name, schema in SCHEMAS.items()
+            for table, schema in SCHEMAS.items()
         }
 
     def write(self, tables: Mapping[str, pa.Table]) -> None:
+        if self.batches == self.batches_per_file:
+            self.close()
+        if not self.writers:
+            self._open()
         for name, writer in self.writers.items():
             table = tables[name]
             writer.write_table(table, row_group_size=max(1, table.num_rows))
+        self.batches += 1
 
     def close(self) -> None:
-        for writer in self.writers.values():
+        writers, self.writers, self.batches = self.writers, {}, 0
+        for writer in writers.values():
             writer.close()
 
 
@@ -706,13 +753,14 @@ def write_dataset(
     on_error: Callable[[Loaded], None] | None = None,
     part: int = 0,
     check: bool = True,
+    batches_per_file: int = BATCHES_PER_FILE,
 ) -> int:
     """Write pages and results to a Parquet dataset, one batch at a time; return the pages."""
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     if check:
         prepare(directory)
-    writer = DatasetWriter(directory, part)
+    writer = DatasetWriter(directory, part, batches_per_file)
     written = batches = 0
     ids = _PathIds(root)
     try:

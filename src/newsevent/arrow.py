@@ -85,9 +85,10 @@ def write_dataset(
 ) -> int:
     """Write ``pages`` as a Parquet dataset in ``directory``; return how many pages it holds.
 
-    Each table goes to its own folder, ``directory/<table>/part-000000.parquet``, written
-    ``batch_size`` pages at a time (one row group per batch in every table), and nothing is
-    kept from one batch to the next, so memory does not grow with the number of pages.
+    Each table goes to its own folder, ``directory/<table>/part-000000-0000.parquet``,
+    written ``batch_size`` pages at a time (one row group per batch in every table, a new
+    file every 100 batches), and nothing is kept from one batch to the next, so memory does
+    not grow with the number of pages.
     A result without a page is written to the ``errors`` table, passed to ``on_error`` if
     given, and the run goes on. ``directory`` is created; one that already holds part files
     is refused (:class:`FileExistsError`). Ids follow :func:`page_id` with ``root`` and are
