@@ -13,6 +13,7 @@ import os
 import re
 import secrets
 import stat
+from collections.abc import Callable
 
 _TEMP = re.compile(r"\A\.(.*)\.tmp-(\d+)-[0-9a-f]{8}\Z", re.DOTALL)
 _BUFFER = 1 << 20
@@ -49,22 +50,19 @@ class AtomicWriter:
         self._pending: list[bytes] = []
         self._size = 0
         self._done = False
-        mode: int | None = None
-        try:
-            st = os.stat(path)
-        except (FileNotFoundError, NotADirectoryError):
-            st = None
+        st = _stat(os.lstat, path)
+        if st is not None and stat.S_ISLNK(st.st_mode):
+            # Through a symbolic link the linked file is replaced, as open(path, "w") would.
+            path = os.path.realpath(path)
+            st = _stat(os.stat, path)
         if st is not None and stat.S_ISDIR(st.st_mode):
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), path)
+        self.target = path
         if st is not None and not stat.S_ISREG(st.st_mode):
-            self.target = path
             self._fd = os.open(path, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
             return
-        if st is not None:
-            mode = stat.S_IMODE(st.st_mode)
-        # Through a symbolic link the linked file is replaced, as open(path, "w") would.
-        self.target = os.path.realpath(path) if os.path.islink(path) else path
-        self.temp = temp_path(self.target)
+        mode = None if st is None else stat.S_IMODE(st.st_mode)
+        self.temp = temp_path(path)
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
         try:
             self._fd = os.open(self.temp, flags, 0o666)
@@ -141,6 +139,13 @@ class AtomicWriter:
                 os.unlink(temp)
             except OSError:
                 pass
+
+
+def _stat(how: Callable[[str], os.stat_result], path: str) -> os.stat_result | None:
+    try:
+        return how(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
 
 
 def _sync_folder(folder: str) -> None:
