@@ -720,3 +720,22 @@ def test_jobs_default_to_the_usable_cores() -> None:
         preexec_fn=lambda: os.sched_setaffinity(0, {one}),
     )
     assert "(default: the usable cores, 1 here)" in " ".join(r.stdout.split())
+
+
+def test_single_targets_are_forced_to_disk_and_tree_files_are_not(tmp_path: Path) -> None:
+    src = pages(tmp_path / "in", 3)
+    one = next(src.rglob("*.md"))
+    target = tmp_path / "one.json"
+    target.write_text("old\n", encoding="utf-8")
+    broken_disk = [{"call": "fsync", "match": str(tmp_path), "errno": errno.EIO}]
+    for args in (
+        (one, "--to", "json", "-o", target),
+        (src, "--to", "json", "--jsonl", "-o", target),
+    ):
+        r = run("convert", *args, faults=broken_disk)
+        assert r.returncode == 1
+        assert r.stderr.splitlines()[0] == f"newsevent: cannot write {target}: Input/output error"
+        assert target.read_text(encoding="utf-8") == "old\n"
+    r = run("convert", src, "--to", "json", "-o", tmp_path / "out", faults=broken_disk)
+    assert r.returncode == 0 and len(outputs(tmp_path / "out")) == 3
+    assert sorted(os.listdir(tmp_path)) == ["in", "one.json", "out"]

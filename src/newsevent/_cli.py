@@ -199,6 +199,7 @@ class _Task(NamedTuple):
     fmt_out: str
     indent: int | None
     update: bool
+    durable: bool  # force the file to disk: one target, not each file of a tree
 
 
 DONE, FAILED, SKIPPED, CURRENT, UNWRITABLE = "done", "failed", "skipped", "current", "unwritable"
@@ -278,7 +279,7 @@ def _convert_one(task: _Task) -> _Done:
         where = exc.filename or os.path.dirname(target)
         return _Done(task.source, UNWRITABLE, None, f"cannot create directory {where}: {_why(exc)}")
     try:
-        write_bytes(target, text.encode("utf-8"), durable=False)
+        write_bytes(target, text.encode("utf-8"), durable=task.durable)
     except OSError as exc:
         return _Done(task.source, UNWRITABLE, None, _write_error(exc, target))
     return _Done(task.source, DONE)
@@ -576,7 +577,8 @@ def _plan(args: argparse.Namespace) -> tuple[list[_Task], list[Problem]]:
                 target = os.path.join(args.output, rel)
             elif args.output is not None and not args.jsonl:
                 target = args.output
-            tasks.append(_Task(item, target, args.from_, args.to, indent, args.update))
+            task = _Task(item, target, args.from_, args.to, indent, args.update, not to_dir)
+            tasks.append(task)
     _set_inputs(frozenset(os.path.abspath(t.source) for t in tasks))
     return tasks, problems
 
