@@ -739,3 +739,14 @@ def test_single_targets_are_forced_to_disk_and_tree_files_are_not(tmp_path: Path
     r = run("convert", src, "--to", "json", "-o", tmp_path / "out", faults=broken_disk)
     assert r.returncode == 0 and len(outputs(tmp_path / "out")) == 3
     assert sorted(os.listdir(tmp_path)) == ["in", "one.json", "out"]
+
+
+def test_streams_under_dev_are_written_not_replaced(tmp_path: Path) -> None:
+    one = pages(tmp_path / "in", 1) / "2024" / "01" / "1" / "p0000.md"
+    r = run("convert", one, "--to", "json", "-o", "/dev/stdout")  # standard output is a pipe
+    assert r.returncode == 0 and r.stderr == ""
+    assert newsevent.loads(r.stdout, "json") == newsevent.load(one)
+    r = run("convert", one, "--to", "json", "-o", "/dev/full")
+    assert r.returncode == 1
+    assert _one_line(r.stderr) == "newsevent: cannot write /dev/full: No space left on device"
+    assert Path("/dev/full").is_char_device() and Path("/dev/stdout").is_symlink()

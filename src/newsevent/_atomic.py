@@ -37,7 +37,8 @@ class AtomicWriter:
 
     ``durable`` forces the data and the rename to disk (``fsync``), so that even a power
     loss leaves the old file or the new one. A target that exists and is not a regular
-    file (``/dev/null``, a named pipe) has nothing to rename over and is written directly.
+    file (a named pipe, a device) has nothing to rename over and is written directly, and
+    so is any path under ``/dev`` or ``/proc`` (``/dev/stdout``).
     Until :meth:`commit` returns, :meth:`discard` (or leaving the ``with`` block) removes
     the temporary file and leaves the target as it was.
     """
@@ -50,6 +51,12 @@ class AtomicWriter:
         self._pending: list[bytes] = []
         self._size = 0
         self._done = False
+        if os.name == "posix" and os.path.abspath(path).startswith(("/dev/", "/proc/")):
+            # /dev/stdout and the like name a stream, not a file to replace.
+            self.target = path
+            flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
+            self._fd = os.open(path, flags, 0o666)
+            return
         st = _stat(os.lstat, path)
         if st is not None and stat.S_ISLNK(st.st_mode):
             # Through a symbolic link the linked file is replaced, as open(path, "w") would.

@@ -127,7 +127,7 @@ def _render(page: Page, fmt: str, indent: int | None) -> str:
 
 
 def _why(exc: OSError) -> str:
-    """An OSError's cause in words, with the path it concerns when that is another one."""
+    """An OSError's cause in words ("No space left on device")."""
     return exc.strerror or str(exc)
 
 
