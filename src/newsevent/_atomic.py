@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import errno
 import os
+import random
 import re
-import secrets
 import stat
 from collections.abc import Callable
 
@@ -21,6 +21,8 @@ _BUFFER = 1 << 20
 
 def _short(name: str) -> str:
     # Leave room for the decoration within the usual 255-byte limit on a name.
+    if len(name) <= 50:
+        return name
     raw = os.fsencode(name)
     return name if len(raw) <= 200 else os.fsdecode(raw[:200])
 
@@ -28,7 +30,8 @@ def _short(name: str) -> str:
 def temp_path(target: str) -> str:
     """A fresh temporary path in ``target``'s folder, recognisable as this process's."""
     folder, name = os.path.split(target)
-    tag = f".{_short(name)}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
+    # (random is reseeded in a forked child; a name taken already is retried by the caller)
+    tag = f".{_short(name)}.tmp-{os.getpid()}-{random.getrandbits(32):08x}"
     return os.path.join(folder, tag)
 
 
@@ -69,17 +72,22 @@ class AtomicWriter:
             self._fd = os.open(path, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
             return
         mode = None if st is None else stat.S_IMODE(st.st_mode)
-        self.temp = temp_path(path)
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
-        try:
-            self._fd = os.open(self.temp, flags, 0o666)
-            if mode is not None and hasattr(os, "fchmod"):
-                os.fchmod(self._fd, mode)
-        except BaseException as exc:
-            self._close()
-            if not isinstance(exc, FileExistsError):
+        for attempt in range(8):
+            self.temp = temp_path(path)
+            try:
+                self._fd = os.open(self.temp, flags, 0o666)
+                if mode is not None and hasattr(os, "fchmod"):
+                    os.fchmod(self._fd, mode)
+                break
+            except FileExistsError:
+                self.temp = None  # someone else's: never removed here
+                if attempt == 7:
+                    raise
+            except BaseException:
+                self._close()
                 self._unlink()
-            raise
+                raise
 
     def __enter__(self) -> AtomicWriter:
         return self

@@ -718,7 +718,8 @@ def _convert(args: argparse.Namespace) -> int:
             progress.message(result.message)
         if result.text is not None and out is not None:
             out.write(result.text)
-        progress.update(sum(count[k] for k in (DONE, FAILED, SKIPPED, CURRENT)), count[FAILED])
+        if progress.on:
+            progress.update(sum(count[k] for k in (DONE, FAILED, SKIPPED, CURRENT)), count[FAILED])
         return True
 
     jobs = min(args.jobs, len(plan))
