@@ -698,9 +698,7 @@ def _convert(args: argparse.Namespace) -> int:
     for problem in problems:
         count[SKIPPED if isinstance(problem.error, Skipped) else FAILED] += 1
         progress.message(_error_text(problem.error, problem.path))
-    out = (
-        _Out(args.output) if args.jsonl else _Out(None) if plan and plan[0].target is None else None
-    )
+    out: _Out | None = None
     fatal: str | None = None
     status = EXIT_OK
     closed = finished = False
@@ -724,6 +722,10 @@ def _convert(args: argparse.Namespace) -> int:
 
     jobs = min(args.jobs, len(plan))
     workers: _Workers | None = None
+    if args.jsonl:
+        out = _Out(args.output)  # (its temporary file is removed in the finally below)
+    elif plan and plan[0].target is None:
+        out = _Out(None)
     try:
         if jobs > 1:
             workers = _Workers(jobs, frozenset(_INPUTS))
