@@ -9,6 +9,7 @@ from importlib import resources
 from typing import IO, Any, NamedTuple, Union
 
 from . import _html, _json, _listing, _xml
+from ._atomic import write_bytes
 from ._errors import ParseError
 from ._model import DayPage, Event, FrontPage, Page
 from ._text import as_text
@@ -134,15 +135,17 @@ def dump(obj: Page, target: TextTarget, format: str | None = None) -> None:
     """Write ``obj`` to a path or an open text file.
 
     Without ``format`` the format follows the path's suffix (Markdown for an
-    open file without a name).
+    open file without a name). A path is replaced atomically: the page is written
+    to a temporary file in the same folder, forced to disk and renamed over the
+    target, so the target is the old file or the complete new one even after a
+    crash, an interrupt or a full disk.
     """
     if format is None:
         name = target if isinstance(target, (str, os.PathLike)) else getattr(target, "name", None)
         format = format_for_path(name) if isinstance(name, (str, os.PathLike)) else "markdown"
     text = dumps(obj, format)
     if isinstance(target, (str, os.PathLike)):
-        with open(target, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        write_bytes(target, text.encode("utf-8"))
     else:
         target.write(text)
 
