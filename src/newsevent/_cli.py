@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from multiprocessing import get_context
 from typing import IO, NamedTuple
 
-from . import _api, _json
+from . import _api, _json, _portal_cli
 from . import json as _json_module
 from . import xml as _xml_module
 from ._errors import ParseError
@@ -84,6 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     e.add_argument("--to", default="markdown", choices=FORMAT_NAMES, help="output format")
     e.add_argument("--indent", type=int, default=None, help="indent JSON output by N spaces")
+    _portal_cli.add_parsers(sub)
     return p
 
 
@@ -299,6 +300,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``)."""
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.command in _portal_cli.COMMANDS:
+        return _portal_cli.run(args, parser)
     if args.command == "example":
         sys.stdout.write(_render(_api.parse(_api.example()), args.to, args.indent))
         return EXIT_OK
