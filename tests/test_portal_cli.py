@@ -10,6 +10,7 @@ import threading
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -103,9 +104,9 @@ def test_import_from_stdin_and_failures(
 
 
 class _Api(http.server.BaseHTTPRequestHandler):
-    pages: dict[str, tuple[int, str, str]] = {}
-    script: list[str] = []
-    seen: list[dict[str, list[str]]] = []
+    pages: ClassVar[dict[str, tuple[int, str, str]]] = {}
+    script: ClassVar[list[str]] = []
+    seen: ClassVar[list[dict[str, list[str]]]] = []
 
     def log_message(self, *args: object) -> None:
         pass
@@ -176,7 +177,10 @@ def api() -> Iterator[str]:
 def test_fetch_downloads_resumes_and_retries(
     api: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    text = "{{Current events|year=2026|month=08|day=%d|content=\n*Item é %d. [https://a.example/%d (X)]\n}}"
+    text = (
+        "{{Current events|year=2026|month=08|day=%d|content=\n"
+        "*Item é %d. [https://a.example/%d (X)]\n}}"
+    )
     _Api.pages = {
         "Portal:Current events/2026 August 1": (101, "2026-08-02T00:00:00Z", text % (1, 1, 1)),
         "Portal:Current events/2026 August 2": (102, "2026-08-03T00:00:00Z", text % (2, 2, 2)),
