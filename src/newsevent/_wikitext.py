@@ -151,32 +151,30 @@ def _close_template(text: str, start: int) -> int:
     return -1
 
 
+_PARAM_MARK = re.compile(r"\{\{|\}\}|\[\[|\]\]|\|")
+
+
 def _split_params(body: str) -> list[str]:
     """Split a template's inside on ``|`` outside nested links and templates."""
+    if "{{" not in body and "[[" not in body:
+        return body.split("|")
     parts: list[str] = []
     depth_t = depth_l = 0
     last = 0
-    i = 0
-    n = len(body)
-    while i < n:
-        two = body[i : i + 2]
-        if two == "{{":
+    for m in _PARAM_MARK.finditer(body):
+        tok = m.group()
+        if tok == "|":
+            if not depth_t and not depth_l:
+                parts.append(body[last : m.start()])
+                last = m.end()
+        elif tok == "{{":
             depth_t += 1
-            i += 2
-        elif two == "}}" and depth_t:
-            depth_t -= 1
-            i += 2
-        elif two == "[[":
+        elif tok == "}}":
+            depth_t = max(0, depth_t - 1)
+        elif tok == "[[":
             depth_l += 1
-            i += 2
-        elif two == "]]" and depth_l:
-            depth_l -= 1
-            i += 2
         else:
-            if body[i] == "|" and not depth_t and not depth_l:
-                parts.append(body[last:i])
-                last = i + 1
-            i += 1
+            depth_l = max(0, depth_l - 1)
     parts.append(body[last:])
     return parts
 
