@@ -126,8 +126,13 @@ def _clean(text: str) -> str:
     return text
 
 
+_UNTIDY = re.compile(r"[\t\n\r]|  ")
+
+
 def _one_line(text: str) -> str:
-    return _SPACES.sub(" ", _clean(text)).strip(" \t\xa0")
+    if _UNTIDY.search(text) is not None:
+        text = _SPACES.sub(" ", text)
+    return text.strip(" \t\xa0")
 
 
 def _drop_comments(text: str) -> str:
@@ -214,7 +219,8 @@ def read(
     :attr:`PortalDay.remainder`.
     """
     text = as_text(data).replace("\r\n", "\n").replace("\r", "\n")
-    text = _drop_comments(text)
+    # Characters no format can carry (XML 1.0 excludes them) are dropped once, here.
+    text = _drop_comments(_clean(text))
     outside: list[tuple[int, int]] = []
     m = _START.search(text)
     page_date: _dt.date | None = None
@@ -261,12 +267,13 @@ class _Reader:
         self.text = text
         self.date = date
         self.prov = prov
+        self.attribution = prov.attribution
         self.remainder: list[Remainder] = []
         self.wikilinks: list[WikiLink] = []
         self.external: list[ExternalLink] = []
 
     def keep(self, line: int, text: str) -> None:
-        self.remainder.append(Remainder(line=line, text=_clean(text)))
+        self.remainder.append(Remainder(line=line, text=text))
 
     def run(self, region: tuple[int, int], outside: list[tuple[int, int]]) -> PortalDay:
         before = [x for x in outside if x[1] <= region[0]]
@@ -386,7 +393,7 @@ class _Reader:
             category = first[:1].upper() + first[1:] if first else None
         else:
             category = None
-        slug_title = _clean(r.raw.replace("\n", " "))
+        slug_title = r.raw.replace("\n", " ")
         slug = context_slug(slug_title) or "event"
         if slug in seen:
             n = 2
@@ -401,7 +408,7 @@ class _Reader:
             except ValueError as exc:
                 self.keep(b.line, f"[{c.url} {c.name}] ({exc})")
         body_text = _one_line(r.md)
-        body = self.prov.attribution if not body_text else f"{body_text}\n\n{self.prov.attribution}"
+        body = f"{body_text}\n\n{self.attribution}" if body_text else self.attribution
         ev = Event(
             date=self.date,
             title=title,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 WIKI = "https://en.wikipedia.org/wiki/"
@@ -72,6 +73,7 @@ class Rendered(NamedTuple):
     """Templates dropped by the default rule, as written."""
 
 
+@lru_cache(maxsize=65536)
 def wiki_url(target: str) -> str:
     """The Wikipedia address of a link target (spaces made ``_``, first letter upper)."""
     t = target.strip().replace(" ", "_")
@@ -303,6 +305,7 @@ def _is_citation_label(label: str) -> bool:
 def _render(text: str, base: int, out: _Out, *, citing: bool) -> None:
     i = 0
     n = len(text)
+    base_multi = "\n" in text
     while i < n:
         m = _SPECIAL.search(text, i)
         if m is None:
@@ -319,7 +322,8 @@ def _render(text: str, base: int, out: _Out, *, citing: bool) -> None:
                 i = j + 2
                 continue
             target, label, trail = lm.group(1), lm.group(2), lm.group(3)
-            line = _line_at(text, j, base)
+            line = _line_at(text, j, base) if base_multi else base
+            inner = 0
             t = target.strip()
             low = t.lower()
             if low.startswith(("file:", "image:", "category:")):
@@ -336,19 +340,20 @@ def _render(text: str, base: int, out: _Out, *, citing: bool) -> None:
                 shown = t[1:] if t.startswith(":") else t
                 plain = md = html.unescape(shown) + trail
                 raw = shown + trail
+            elif _SPECIAL.search(label) is None:
+                plain = md = raw = label + trail
             else:
                 scratch = _Out()
                 _render(label, line, scratch, citing=False)
+                inner = len(scratch.wikilinks)
                 out.wikilinks.extend(scratch.wikilinks)
                 out.external.extend(scratch.external)
                 out.sources.extend(scratch.sources)
                 plain = "".join(scratch.plain) + trail
                 md = "".join(scratch.md) + trail
                 raw = "".join(scratch.raw) + trail
-            out.wikilinks.insert(
-                len(out.wikilinks) - (0 if label is None else len(scratch.wikilinks)),
-                WikiLink(line, t, plain),
-            )
+            # The link itself comes before any link inside its label.
+            out.wikilinks.insert(len(out.wikilinks) - inner, WikiLink(line, t, plain))
             out.plain.append(plain)
             out.md.append(f"[{_md_label(md)}]({wiki_url(t)})")
             out.raw.append(raw)
