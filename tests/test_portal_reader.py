@@ -147,7 +147,15 @@ def test_date_given_and_errors() -> None:
         portal.read("\n{{Current events|year=2026|month=13|day=1|content=\n*x\n}}")
     assert (info.value.lineno, info.value.colno) == (2, 1)
     with pytest.raises(newsevent.ParseError, match="not closed"):
-        portal.read("{{Current events|year=2026|month=1|day=1|content=\n*x\n")
+        portal.read("{{Current events|year=2026|month=1|day=1|top=yes\n*x\n")
+
+
+def test_stray_braces_and_empty_bullets() -> None:
+    day = read("*One {{broken. [https://a.example/1 (X)]\n*\n*Two. [https://a.example/2 (Y)]")
+    assert [e.title for e in day.events] == ["One {{broken.", "Two."]
+    assert day.remainder == (portal.Remainder(line=3, text="*"),)
+    unclosed = portal.read("{{Current events|year=2026|month=1|day=1|content=\n*A }}\n*B {{x\n}}")
+    assert [e.title for e in unclosed.events] == ["A }}", "B {{x"]
 
 
 def test_provenance_and_page_title() -> None:

@@ -182,9 +182,15 @@ def _logical_lines(text: str, start: int, end: int) -> list[_Line]:
         line = raw[i]
         first = number + i
         i += 1
-        while i < len(raw) and (line.count("{{") > line.count("}}") or _open_ref(line)):
-            line += "\n" + raw[i]
-            i += 1
+        if line.count("{{") > line.count("}}") or _open_ref(line):
+            # Join the next lines only when they close what this one opened.
+            joined = line
+            for k in range(i, min(i + 20, len(raw))):
+                joined += "\n" + raw[k]
+                if joined.count("{{") <= joined.count("}}") and not _open_ref(joined):
+                    line = joined
+                    i = k + 1
+                    break
         out.append(_Line(first, line))
     return out
 
@@ -228,6 +234,13 @@ def read(
         region = (0, len(text))
     else:
         end = _close_template(text, m.start())
+        last = text.rfind("}}")
+        if "content=" in text[m.start() : end if end > 0 else len(text)].replace(" ", "") and (
+            last > m.start()
+        ):
+            # The news is the content parameter: it ends at the page's last "}}", so that a
+            # stray brace inside it cannot cut the day short.
+            end = last + 2
         if end < 0:
             line, col = _where(text, m.start())
             raise ParseError("the Current events template is not closed", line, col)
@@ -363,6 +376,9 @@ class _Reader:
                 stack.pop()
             nxt = bullets[k + 1] if k + 1 < len(bullets) else None
             has_children = nxt is not None and nxt.depth > b.depth and nxt.section == b.section
+            if not has_children and not b.rendered.sources and not b.rendered.plain.strip():
+                self.keep(b.line, "*" * b.depth + b.rendered.raw)
+                continue
             if has_children and not b.rendered.sources:
                 stack.append(b)
                 for u in b.rendered.unknown:
