@@ -96,8 +96,10 @@ def _day(value: str, parser: argparse.ArgumentParser, what: str) -> _dt.date:
 
 class _Read(NamedTuple):
     source: str
-    files: dict[str, str] | None  # archive-relative path of each event page -> Markdown
     day: DayPage | None
+    events: int
+    written: int
+    unchanged: int
     error: str | None
 
 
@@ -127,16 +129,30 @@ def _pages(
     return files, day.day
 
 
-def _read_one(path: str) -> _Read:
+def _read_one(task: tuple[str, str]) -> _Read:
+    """Read one page and write its event pages (each day has its own folder, so the
+    processes never write the same file); the day page is handed back for chaining."""
+    path, root = task
     try:
         with open(path, "rb") as fh:
             data = fh.read()
         files, day = _pages(data, _sidecar(path), None)
-        return _Read(path, files, day, None)
+        written, unchanged = _write_all(root, files)
+        return _Read(path, day, len(files), written, unchanged, None)
     except ParseError as exc:
-        return _Read(path, None, None, str(exc if exc.path else exc.with_path(path)))
+        return _Read(path, None, 0, 0, 0, str(exc if exc.path else exc.with_path(path)))
     except OSError as exc:
-        return _Read(path, None, None, f"{path}: {exc.strerror or exc}")
+        return _Read(path, None, 0, 0, 0, f"{path}: {exc.strerror or exc}")
+
+
+def _write_all(root: str, files: dict[str, str]) -> tuple[int, int]:
+    written = unchanged = 0
+    for rel, text in files.items():
+        if _write(root, rel, text):
+            written += 1
+        else:
+            unchanged += 1
+    return written, unchanged
 
 
 def _inputs(sources: Sequence[str]) -> Iterator[str]:
@@ -241,7 +257,8 @@ def _import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.sources == ["-"]:
         try:
             files, page = _pages(sys.stdin.buffer.read(), {}, date)
-            results: Iterator[_Read] = iter([_Read("<stdin>", files, page, None)])
+            w, u = _write_all(args.output, files)
+            results: Iterator[_Read] = iter([_Read("<stdin>", page, len(files), w, u, None)])
         except ParseError as exc:
             print(f"newsevent: {exc.with_path('<stdin>')}", file=sys.stderr)
             return _EXIT_FAILED
@@ -249,24 +266,21 @@ def _import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     else:
         paths = list(_inputs(args.sources))
         total = len(paths)
-        results = _map(paths, args.jobs)
+        results = _map([(p, args.output) for p in paths], args.jobs)
     progress = _Progress(args.progress, sys.stderr, total)
     done = failed = events = written = unchanged = 0
     days: dict[_dt.date, DayPage] = {}
     try:
         for r in results:
             done += 1
-            if r.error is not None or r.files is None or r.day is None:
+            if r.error is not None or r.day is None:
                 failed += 1
                 progress.message(r.error or f"{r.source}: not read")
             else:
-                events += len(r.files)
+                events += r.events
+                written += r.written
+                unchanged += r.unchanged
                 days[r.day.date] = r.day
-                for rel, text in r.files.items():
-                    if _write(args.output, rel, text):
-                        written += 1
-                    else:
-                        unchanged += 1
             progress.update(done, failed)
     finally:
         progress.close()
@@ -281,14 +295,14 @@ def _import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     return _EXIT_FAILED if failed else _EXIT_OK
 
 
-def _map(paths: list[str], jobs: int) -> Iterator[_Read]:
-    if jobs <= 1 or len(paths) <= 1:
-        yield from map(_read_one, paths)
+def _map(tasks: list[tuple[str, str]], jobs: int) -> Iterator[_Read]:
+    if jobs <= 1 or len(tasks) <= 1:
+        yield from map(_read_one, tasks)
         return
     ctx = get_context("spawn" if sys.platform == "win32" else "fork")
-    chunk = max(1, min(64, len(paths) // (jobs * 8)))
+    chunk = max(1, min(64, len(tasks) // (jobs * 8)))
     with ctx.Pool(jobs) as pool:
-        yield from pool.imap(_read_one, paths, chunksize=chunk)
+        yield from pool.imap(_read_one, tasks, chunksize=chunk)
 
 
 # ------------------------------------------------------------------ fetch
