@@ -218,3 +218,11 @@ def test_generated_pages_agree_with_the_reference_parser(lines: list[str]) -> No
     assert cited == sorted(str(x.url) for x in code.filter_external_links())
     for ev in day.events:
         assert newsevent.parse(newsevent.dumps(ev)) == ev
+
+
+def test_a_url_the_model_cannot_store_is_kept_not_lost() -> None:
+    url = "https://x.example/\u00e4"
+    day = read(f"*Item. [{url} (X)]")
+    as_source = [s.url for e in day.events for s in e.sources].count(url)
+    kept = sum(url in r.text for r in day.remainder)
+    assert as_source + kept == 1
