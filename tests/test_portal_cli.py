@@ -262,3 +262,16 @@ def test_fetch_gives_up_after_retries(
     assert "gave up after 3 tries: HTTP 503" in err
     assert err.splitlines()[-1] == "newsevent: 0 fetched, 0 already there, 0 missing, 1 failed"
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_import_dates_a_page_without_template_by_its_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = tmp_path / "2004-02-29.wiki"
+    page.write_text("*Leap day news. [http://a.example/ (X)]\n", "utf-8")
+    assert main(["import", str(page), "-o", str(tmp_path / "a")]) == 0
+    assert (tmp_path / "a" / "news" / "2004" / "02" / "29" / "leap-day-news.md").is_file()
+    other = tmp_path / "undated.wiki"
+    other.write_text("*No date anywhere.\n", "utf-8")
+    assert main(["import", str(other), "-o", str(tmp_path / "a")]) == 1
+    assert f"{other}:1:1: no date" in capsys.readouterr().err

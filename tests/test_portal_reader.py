@@ -226,3 +226,20 @@ def test_a_url_the_model_cannot_store_is_kept_not_lost() -> None:
     as_source = [s.url for e in day.events for s in e.sources].count(url)
     kept = sum(url in r.text for r in day.remainder)
     assert as_source + kept == 1
+
+
+def test_pictures_with_linked_captions() -> None:
+    text = (
+        HEAD
+        + "*[[File:X.jpg|thumb|A [[caption]] here]] Text about [[Y]]. [http://a.example/ (B)]"
+        + TAIL
+    )
+    day = portal.read(text)
+    assert [w.target for w in day.wikilinks] == ["File:X.jpg", "caption", "Y"]
+    assert [str(x.title) for x in mwparserfromhell.parse(text).filter_wikilinks()] == [
+        "File:X.jpg",
+        "caption",
+        "Y",
+    ]
+    (ev,) = day.events
+    assert (ev.title, ev.category) == ("Text about Y.", "Y")

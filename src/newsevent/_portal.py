@@ -404,11 +404,9 @@ class _Reader:
             tags.extend(_tags(s.rendered))
         if stories:
             category: str | None = stories[-1]
-        elif r.wikilinks:
-            first = _one_line(r.wikilinks[0].text)
-            category = first[:1].upper() + first[1:] if first else None
         else:
-            category = None
+            first = next((t for t in map(_one_line, r.shown) if t), "")
+            category = first[:1].upper() + first[1:] if first else None
         slug_title = r.raw.replace("\n", " ")
         slug = context_slug(slug_title) or "event"
         if slug in seen:

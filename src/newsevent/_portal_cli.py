@@ -136,7 +136,15 @@ def _read_one(task: tuple[str, str]) -> _Read:
     try:
         with open(path, "rb") as fh:
             data = fh.read()
-        files, day = _pages(data, _sidecar(path), None)
+        meta = _sidecar(path)
+        try:
+            files, day = _pages(data, meta, None)
+        except ParseError as exc:
+            # A page without its template is dated by its file name, as fetch names it.
+            named = _DATE_NAME.search(os.path.basename(path))
+            if not exc.msg.startswith("no date") or named is None:
+                raise
+            files, day = _pages(data, meta, _dt.date(*map(int, named.groups())))
         written, unchanged = _write_all(root, files)
         return _Read(path, day, len(files), written, unchanged, None)
     except ParseError as exc:

@@ -71,6 +71,8 @@ class Rendered(NamedTuple):
     external: list[ExternalLink]
     unknown: list[str]
     """Templates dropped by the default rule, as written."""
+    shown: list[str]
+    """The text of each wikilink shown in the running text (not in picture captions)."""
 
 
 @lru_cache(maxsize=65536)
@@ -90,6 +92,7 @@ class _Out:
         "md",
         "plain",
         "raw",
+        "shown",
         "sources",
         "unknown",
         "wikilinks",
@@ -103,6 +106,7 @@ class _Out:
         self.wikilinks: list[WikiLink] = []
         self.external: list[ExternalLink] = []
         self.unknown: list[str] = []
+        self.shown: list[str] = []
 
     def text(self, s: str) -> None:
         self.plain.append(s)
@@ -125,6 +129,7 @@ def render(text: str, line: int) -> Rendered:
         out.wikilinks,
         out.external,
         out.unknown,
+        out.shown,
     )
 
 
@@ -317,11 +322,17 @@ def _render(text: str, base: int, out: _Out, *, citing: bool) -> None:
         tok = m.group()
         if tok == "[[":
             lm = _WIKILINK.match(text, j)
-            if lm is None or not lm.group(1).strip():
-                out.text("[[")
-                i = j + 2
-                continue
-            target, label, trail = lm.group(1), lm.group(2), lm.group(3)
+            if lm is not None and lm.group(1).strip():
+                target, label, trail = lm.group(1), lm.group(2), lm.group(3)
+                stop = lm.end()
+            else:
+                nested = _nested_link(text, j)
+                if nested is None:
+                    out.text("[[")
+                    i = j + 2
+                    continue
+                target, label, stop = nested
+                trail = ""
             line = _line_at(text, j, base) if base_multi else base
             inner = 0
             t = target.strip()
@@ -334,7 +345,7 @@ def _render(text: str, base: int, out: _Out, *, citing: bool) -> None:
                     _render(label, line, scratch, citing=False)
                     out.wikilinks.extend(scratch.wikilinks)
                     out.external.extend(scratch.external)
-                i = lm.end() - len(trail)
+                i = stop - len(trail)
                 continue
             if label is None:
                 shown = t[1:] if t.startswith(":") else t
@@ -354,10 +365,11 @@ def _render(text: str, base: int, out: _Out, *, citing: bool) -> None:
                 raw = "".join(scratch.raw) + trail
             # The link itself comes before any link inside its label.
             out.wikilinks.insert(len(out.wikilinks) - inner, WikiLink(line, t, plain))
+            out.shown.append(plain)
             out.plain.append(plain)
             out.md.append(f"[{_md_label(md)}]({wiki_url(t)})")
             out.raw.append(raw)
-            i = lm.end()
+            i = stop
         elif tok == "[":
             um = _URL.match(text, j + 1)
             if um is None:
@@ -437,6 +449,29 @@ def _render(text: str, base: int, out: _Out, *, citing: bool) -> None:
             out.sources.append(Cited("", url))
             out.text(url)
             i = j + len(url)
+
+
+def _nested_link(text: str, j: int) -> tuple[str, str | None, int] | None:
+    """``[[target|label with [[links]]]]``: target, label and the end, or None."""
+    depth = 0
+    for m in _LINK_MARK.finditer(text, j):
+        if m.group() == "[[":
+            depth += 1
+        else:
+            depth -= 1
+            if depth == 0:
+                inside = text[j + 2 : m.start()]
+                target, sep, label = inside.partition("|")
+                if not target.strip() or _BAD_TARGET.search(target):
+                    return None
+                return target, label if sep else None, m.end()
+        if m.group() == "\n":
+            return None
+    return None
+
+
+_LINK_MARK = re.compile(r"\[\[|\]\]|\n")
+_BAD_TARGET = re.compile(r"[\[\]{}<>\n]")
 
 
 def _md_label(label: str) -> str:
