@@ -188,6 +188,10 @@ _piece = st.one_of(
     st.builds(lambda t, trail: f"[[{t}]]{trail}", _word, st.sampled_from(["s", "i", "ian"])),
     st.builds(lambda u, p: f"see {u}{p}", _url, st.sampled_from(["", ".", ",", ")"])),
     st.builds(lambda t, u: f"{{{{lang|fr|[[{t}]]}}}} <ref>[{u} (R)]</ref>", _word, _url),
+    st.builds(lambda u, t: f"[{u} [[{t}]] label]", _url, _word),
+    # A bare URL's trailing punctuation is not part of it, so these end with a letter.
+    st.builds(lambda u: f"{{{{cite web|url={u}x|work=W}}}}", _url),
+    st.just("[[]]"),
 )
 _source = st.builds(
     lambda url, name: f"[{url} ({name})]" if name else f"[{url}]",

@@ -248,10 +248,16 @@ def _template(text: str, start: int, end: int, line: int, out: _Out, citing: boo
         return
     if name.startswith("cite ") or name == "citation":
         url = named.get("url", "").strip()
+        scratch = _Out()
+        for p in params:
+            _render(p, line, scratch, citing=False)
+        out.wikilinks.extend(scratch.wikilinks)
+        out.external.extend(scratch.external)
         if url:
             label = next((named[k] for k in _CITE_NAME if named.get(k, "").strip()), "")
             out.sources.append(Cited(_plain_name(label, line), url))
-        else:
+        if not url or any(x.url != url for x in scratch.external):
+            # Other addresses in it (an archive copy, say): kept with the template.
             out.unknown.append(written)
         return
     if name in {"us$", "usd"} and positional:
@@ -322,7 +328,7 @@ def _render(text: str, base: int, out: _Out, *, citing: bool) -> None:
         tok = m.group()
         if tok == "[[":
             lm = _WIKILINK.match(text, j)
-            if lm is not None and lm.group(1).strip():
+            if lm is not None:
                 target, label, trail = lm.group(1), lm.group(2), lm.group(3)
                 stop = lm.end()
             else:
@@ -337,6 +343,13 @@ def _render(text: str, base: int, out: _Out, *, citing: bool) -> None:
             inner = 0
             t = target.strip()
             low = t.lower()
+            if not t:
+                # "[[]]" prints as written; the reference parser still counts a link.
+                out.wikilinks.append(WikiLink(line, "", ""))
+                stop -= len(trail)
+                out.text(text[j:stop])
+                i = stop
+                continue
             if low.startswith(("file:", "image:", "category:")):
                 # Pictures and categories print nothing in the running text.
                 out.wikilinks.append(WikiLink(line, t, ""))
@@ -377,9 +390,8 @@ def _render(text: str, base: int, out: _Out, *, citing: bool) -> None:
                 i = j + 1
                 continue
             url = um.group()
-            close = text.find("]", um.end())
-            nl = text.find("\n", um.end())
-            if close < 0 or (0 <= nl < close):
+            close = _label_end(text, um.end())
+            if close < 0:
                 out.text("[")
                 i = j + 1
                 continue
@@ -392,12 +404,13 @@ def _render(text: str, base: int, out: _Out, *, citing: bool) -> None:
             label = label.lstrip(" \t")
             line = _line_at(text, j, base)
             out.external.append(ExternalLink(line, url, label))
+            scratch = _Out()
+            if label:
+                _render(label, line, scratch, citing=False)
+                out.wikilinks.extend(scratch.wikilinks)
             if _is_citation_label(label):
                 out.sources.append(Cited(_source_name(label, line), url))
             else:
-                scratch = _Out()
-                _render(label, line, scratch, citing=False)
-                out.wikilinks.extend(scratch.wikilinks)
                 out.sources.append(Cited(_plain_name(label, line), url))
                 out.plain.extend(scratch.plain)
                 out.md.extend(scratch.md)
@@ -441,6 +454,8 @@ def _render(text: str, base: int, out: _Out, *, citing: bool) -> None:
             assert fm is not None
             url = fm.group()
             stripped = url.rstrip(_TRAILING_PUNCT)
+            if url[len(stripped) : len(stripped) + 1] == ";" and _ENTITY_END.search(stripped + ";"):
+                stripped += ";"  # an entity reference ends the URL: its ";" belongs to it
             if stripped.endswith(")") and "(" not in stripped:
                 stripped = stripped[:-1].rstrip(_TRAILING_PUNCT)
             url = stripped
@@ -449,6 +464,27 @@ def _render(text: str, base: int, out: _Out, *, citing: bool) -> None:
             out.sources.append(Cited("", url))
             out.text(url)
             i = j + len(url)
+
+
+def _label_end(text: str, start: int) -> int:
+    """The index of the ``]`` closing an external link whose label starts at ``start``
+    (links inside the label skipped), or -1 when the line ends first."""
+    depth = 0
+    for m in _LABEL_MARK.finditer(text, start):
+        tok = m.group()
+        if tok == "\n":
+            return -1
+        if tok == "[[":
+            depth += 1
+        elif tok == "]]" and depth:
+            depth -= 1
+        else:
+            return m.start()
+    return -1
+
+
+_LABEL_MARK = re.compile(r"\[\[|\]\]|\]|\n")
+_ENTITY_END = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);$")
 
 
 def _nested_link(text: str, j: int) -> tuple[str, str | None, int] | None:
