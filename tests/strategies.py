@@ -17,7 +17,7 @@ from newsevent import (
     Related,
     Source,
 )
-from newsevent._markdown import guess_language
+from newsevent._md.common import guess_language
 from newsevent._model import COVER_IMAGE
 
 BLANK = " \t"

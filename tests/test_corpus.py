@@ -12,10 +12,10 @@ import pytest
 from lxml import etree
 
 import newsevent
-from newsevent import _markdown
 from newsevent import json as nejson
 from newsevent import markdown as nemd
 from newsevent import xml as nexml
+from newsevent._md import event as _markdown
 from tests.corpus import event_pages
 
 

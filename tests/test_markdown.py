@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 import newsevent
-from newsevent import ParseError, _markdown
+from newsevent import ParseError
 from newsevent import json as nejson
 from newsevent import markdown as nemd
+from newsevent._md import event as _markdown
 
 DATA = Path(__file__).parent / "data"
 VALID = sorted((DATA / "valid").glob("*.md"))

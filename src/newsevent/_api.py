@@ -8,7 +8,7 @@ from collections.abc import Callable
 from importlib import resources
 from typing import IO, Any, NamedTuple, Union
 
-from . import _html, _json, _listing, _xml
+from . import _html, _json, _md, _xml
 from ._atomic import write_bytes
 from ._errors import ParseError
 from ._model import DayPage, Event, FrontPage, Page
@@ -25,7 +25,7 @@ class _Format(NamedTuple):
 
 
 FORMATS: dict[str, _Format] = {
-    "markdown": _Format(_listing.loads, _listing.dumps, (".md", ".markdown")),
+    "markdown": _Format(_md.loads, _md.dumps, (".md", ".markdown")),
     "json": _Format(_json.loads, _json.dumps, (".json",)),
     "xml": _Format(_xml.loads, _xml.dumps, (".xml",)),
     "html": _Format(_html.loads, _html.dumps, (".html", ".htm")),

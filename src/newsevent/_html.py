@@ -19,8 +19,7 @@ from lxml import etree
 from lxml.html.builder import E  # tag factory: E.article(...), any tag name
 
 from ._errors import ParseError
-from ._listing import WRITE_PREVIOUS
-from ._markdown import WRITE_HEADINGS
+from ._md.common import WRITE_HEADINGS, WRITE_PREVIOUS
 from ._model import (
     COVER_IMAGE,
     Change,

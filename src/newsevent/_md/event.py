@@ -1,17 +1,16 @@
-"""Markdown event pages: the reader (every generator seen) and the canonical writers."""
+"""Event pages in Markdown: the reader (every generator seen) and the canonical writer."""
 
 from __future__ import annotations
 
 import datetime as _dt
 import re
 from collections.abc import Callable, Hashable
-from typing import TypeVar
 
 from mistune.util import unescape
 
-from . import _inline
-from ._errors import ParseError
-from ._model import (
+from .. import _inline
+from .._errors import ParseError
+from .._model import (
     COVER_IMAGE,
     Change,
     Event,
@@ -24,21 +23,23 @@ from ._model import (
     day_label,
     is_slug,
 )
-from ._spelling import Mark, Spelling, attach
-from ._text import BLANK, as_text
-
-T = TypeVar("T")
-
-SOURCES_HEADINGS: dict[str, Language] = {"Source:": "en", "Sources:": "en", "信息来源:": "zh"}
-RELATED_HEADINGS: dict[str, Language] = {"Related:": "en", "有关:": "zh"}
-CHANGES_HEADING = "Changes:"
-UNPARSED_HEADING = "Unparsed:"
-CONTEXT_LABELS: dict[str, Language] = {"Context": "en", "消息": "zh", "上下文": "zh"}
-_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-WRITE_HEADINGS: dict[Language, tuple[str, str, str]] = {
-    "en": ("Sources:", "Related:", "Context"),
-    "zh": ("信息来源:", "有关:", "消息"),
-}
+from .._spelling import Mark, Spelling, attach
+from .._text import BLANK, as_text
+from .common import (
+    CHANGES_HEADING,
+    RELATED_HEADINGS,
+    SOURCES_HEADINGS,
+    UNPARSED_HEADING,
+    WRITE_HEADINGS,
+    bom,
+    build,
+    context_tags,
+    guess_language,
+    is_blank,
+    same_day,
+    split_lines,
+    written,
+)
 
 _DATE = re.compile(
     r"### \[(\d{4})-(\d{2})-(\d{1,2})\]"
@@ -57,19 +58,6 @@ _FORMATS = re.compile(
 )
 
 
-def is_blank(line: str) -> bool:
-    return not line.strip(BLANK)
-
-
-def context_tags(text: str) -> tuple[Language, tuple[str, ...]] | None:
-    """Read the text of a ``_LABEL: tag, tag_`` emphasis: the label's language and the tags."""
-    label, sep, rest = text.partition(": ")
-    if not sep or label not in CONTEXT_LABELS:
-        return None
-    tags = tuple(t.strip(BLANK) for t in rest.split(", "))
-    return (CONTEXT_LABELS[label], tags) if all(tags) else None
-
-
 def _related_item(
     title: str, url: str, tags: tuple[str, ...], lineno: int, col: int = 4
 ) -> Related:
@@ -79,33 +67,7 @@ def _related_item(
         raise ParseError(str(exc), lineno, col) from None
 
 
-def same_day(m: re.Match[str]) -> bool:
-    """Whether a heading's label (groups 1-3) and link (groups 5-7) name the same day."""
-    return [int(x) for x in m.group(1, 2, 3)] == [int(x) for x in m.group(5, 6, 7)]
-
-
-def split_lines(src: str) -> list[str]:
-    """Split a page into lines the way every reader of this package does."""
-    if src.startswith("\ufeff"):
-        src = src[1:]
-    if "\r" in src:
-        src = src.replace("\r\n", "\n").replace("\r", "\n")
-    return src.split("\n")
-
-
-def build(factory: Callable[[], T], lineno: int, colno: int = 1) -> T:
-    try:
-        return factory()
-    except (ValueError, TypeError) as exc:
-        raise ParseError(str(exc), lineno, colno) from None
-
-
-def guess_language(*texts: str | None) -> Language:
-    """The edition a page without localised words belongs to: Chinese script or not."""
-    return "zh" if any(t and _CJK.search(t) for t in texts) else "en"
-
-
-class _Reader:
+class EventReader:
     def __init__(self, src: str, fast: bool, lead: str = "") -> None:
         self.src = src
         self.lead = lead
@@ -418,14 +380,7 @@ def loads(src: str | bytes, *, fast: bool = True) -> Event:
     ``fast=False`` sends every line through mistune instead of the
     regular-expression fast path; the result is the same, only slower.
     """
-    return _Reader(as_text(src), fast, bom(src)).read()
-
-
-def bom(src: str | bytes) -> str:
-    """The byte-order mark ``src`` starts with, as text (``""`` when none)."""
-    if isinstance(src, str):
-        return "\ufeff" if src.startswith("\ufeff") else ""
-    return "\ufeff" if bytes(src[:3]) == b"\xef\xbb\xbf" else ""
+    return EventReader(as_text(src), fast, bom(src)).read()
 
 
 # ---------------------------------------------------------------- writing
@@ -451,14 +406,6 @@ def _body_md(body: str) -> str:
         esc = _inline.escape(line)
         out.append("\\" + esc if esc.startswith("#") else esc)
     return "\n".join(out)
-
-
-def written(build: Callable[[Callable[[str], str]], str], expected: list[_inline.Node]) -> str:
-    """``build(plain)`` when it reads back as ``expected``, else ``build(escape)``."""
-    line = build(_line_text)
-    if _inline.nodes(line) == expected:
-        return line
-    return build(_inline.escape)
 
 
 def _url(url: str) -> str:
