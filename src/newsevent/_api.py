@@ -30,7 +30,7 @@ FORMATS: dict[str, _Format] = {
     "xml": _Format(_xml.loads, _xml.dumps, (".xml",)),
     "html": _Format(_html.loads, _html.dumps, (".html", ".htm")),
 }
-_BYTES_OK = {"xml", "html"}  # these readers honour the document's own encoding
+_BYTES_OK = {"xml", "html", "markdown"}  # these readers take bytes as they are
 _HTML_START = re.compile(r"<!doctype\s+html|<html[\s>]", re.IGNORECASE)
 _ALIASES = {"md": "markdown", "htm": "html"}
 
@@ -73,7 +73,9 @@ def loads(data: str | bytes, format: str | None = None) -> Page:
     name = _ALIASES.get(format.lower(), format.lower()) if format else detect(data)
     fmt = _format(name)
     if name in _BYTES_OK and isinstance(data, (bytes, bytearray, memoryview)):
-        return fmt.loads(bytes(data))
+        return fmt.loads(bytes(data))  # a Markdown byte-order mark is part of its spelling
+    if name == "markdown" and isinstance(data, str):
+        return fmt.loads(data)
     return fmt.loads(as_text(data))
 
 

@@ -16,7 +16,7 @@ from multiprocessing import get_all_start_methods, get_context
 from multiprocessing.connection import Connection, wait
 from typing import IO, Any, NamedTuple
 
-from . import _api, _json, _portal_cli
+from . import _api, _json, _md, _portal_cli
 from . import json as _json_module
 from . import xml as _xml_module
 from ._atomic import AtomicWriter, remove_stale, temp_path, write_bytes
@@ -85,6 +85,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--indent", type=int, default=None, help="indent JSON output by N spaces")
     c.add_argument(
+        "--canonical",
+        action="store_true",
+        help="with --to markdown: write each page in the canonical layout of its edition "
+        "instead of the way it was written (normalises an archive)",
+    )
+    c.add_argument(
         "--progress",
         choices=["auto", "always", "never"],
         default="auto",
@@ -121,9 +127,11 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _render(page: Page, fmt: str, indent: int | None) -> str:
+def _render(page: Page, fmt: str, indent: int | None, canonical: bool = False) -> str:
     if fmt == "json":
         return _json.dumps(page, indent=indent) + "\n"
+    if canonical:
+        return _md.dumps(page, canonical=True)
     return _api.dumps(page, fmt)
 
 
@@ -201,6 +209,7 @@ class _Task(NamedTuple):
     indent: int | None
     update: bool
     durable: bool  # force the file to disk: one target, not each file of a tree
+    canonical: bool = False  # Markdown in the edition's canonical layout
 
 
 DONE, FAILED, SKIPPED, CURRENT, UNWRITABLE = "done", "failed", "skipped", "current", "unwritable"
@@ -264,7 +273,7 @@ def _convert_one(task: _Task) -> _Done:
         return _Done(task.source, FAILED, None, f"{task.source}: refusing to overwrite an input")
     try:
         page = load_regular(task.source, task.fmt_in)
-        text = _render(page, task.fmt_out, task.indent)
+        text = _render(page, task.fmt_out, task.indent, task.canonical)
     except Skipped as exc:
         return _Done(task.source, SKIPPED, None, str(exc))
     except (ParseError, OSError) as exc:
@@ -578,7 +587,9 @@ def _plan(args: argparse.Namespace) -> tuple[list[_Task], list[Problem]]:
                 target = os.path.join(args.output, rel)
             elif args.output is not None and not args.jsonl:
                 target = args.output
-            task = _Task(item, target, args.from_, args.to, indent, args.update, not to_dir)
+            task = _Task(
+                item, target, args.from_, args.to, indent, args.update, not to_dir, args.canonical
+            )
             tasks.append(task)
     _set_inputs(frozenset(os.path.abspath(t.source) for t in tasks))
     return tasks, problems
@@ -666,7 +677,7 @@ def _stdin(args: argparse.Namespace) -> int:
     except ParseError as exc:
         _say(_error_text(exc, "<stdin>"))
         return EXIT_FAILED
-    text = _render(page, args.to, None if args.jsonl else args.indent)
+    text = _render(page, args.to, None if args.jsonl else args.indent, args.canonical)
     if args.output and not args.jsonl:
         _prepare_parent(args.output)
         try:
@@ -680,6 +691,8 @@ def _stdin(args: argparse.Namespace) -> int:
 
 
 def _convert(args: argparse.Namespace) -> int:
+    if args.canonical and args.to != "markdown":
+        raise _Usage("--canonical goes with --to markdown")
     if args.jsonl and args.to != "json":
         raise _Usage("--jsonl writes JSON: use it with --to json")
     if args.sources == ["-"]:
