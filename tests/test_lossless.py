@@ -273,7 +273,7 @@ def test_random_edits_of_real_event_pages(corpus: Path, data: st.DataObject) -> 
     ev = newsevent.parse(text)
     assert isinstance(ev, newsevent.Event)
     field = data.draw(
-        st.sampled_from(["title", "category", "body", "sources", "related", "context"]),
+        st.sampled_from(["title", "category", "body", "sources", "related", "context", "changes"]),
         label="field",
     )
     removed = added = 0
@@ -292,6 +292,12 @@ def test_random_edits_of_real_event_pages(corpus: Path, data: st.DataObject) -> 
             old_paras, paras
         )
         added = sum(str(p).count("\n") + 1 for p in paras) - _lines_in_common(old_paras, paras)
+    elif field == "changes":
+        changes = _edit_list(data.draw, ev.changes, S.changes)
+        new = attrs.evolve(ev, changes=changes)  # type: ignore[arg-type]
+        removed, added = _list_change(ev.changes, changes)
+        if not ev.changes and "### Changes:" not in text:
+            added += 1
     elif field == "sources":
         sources = _edit_list(data.draw, ev.sources, S.sources)
         new = attrs.evolve(ev, sources=sources)  # type: ignore[arg-type]
@@ -383,3 +389,59 @@ def _entry_line_change(old: tuple[object, ...], new: tuple[object, ...]) -> tupl
         r, n = _list_change(a, b)
         removed, added = removed + r, added + n
     return removed, added
+
+
+_piece = st.sampled_from(
+    [
+        "### [2012-11-8](/news/2012/11/8/index.md)",
+        "## [2012-11-08](/zh/news/2012/11/8/index.md)  ",
+        "## [前一天...](/zh/news/2012/11/7/index.md)",
+        "## [今天](/news/2012/11/8/index.md)",
+        "---",
+        "### [ 标题 ](/zh/news/2012/11/8/标题.md)",
+        "_上下文: 甲, 乙_",
+        "#  题目 ",
+        "# title",
+        "##### cat ",
+        "### 信息来源:",
+        "### Source:",
+        "### 有关:",
+        "### Changes:",
+        "### Unparsed:",
+        "3. [a](http://x/伊拉克(1)) [IMG](//i/x.jpg)",
+        "1.  [a &amp; b](b\\(c) _Context: x_",
+        "2. [a](b) _2018-02-06 13:49:17 (Update)_",
+        "1. [Cover Image](http://x/c.jpg)",
+        "Formats: [HTML](/news/2012/11/8/s.html)  [JSON](/news/2012/11/8/s.json)"
+        "  [XML](/news/2012/11/8/s.xml)  ",
+        "",
+        " \t",
+        "text &quot;x&quot; *y*",
+        "1. [[unbalanced](x)",
+    ]
+)
+_newline = st.sampled_from(["\n", "\r\n", "\r"])
+
+
+@st.composite
+def _page_text(draw: st.DrawFn) -> str:
+    lines = draw(st.lists(_piece, max_size=14))
+    if draw(st.booleans()):  # most random pages are listings: make events as likely
+        head = ["### [2012-11-8](/news/2012/11/8/index.md)", "", "##### c", "#  t "]
+        lines = head[: draw(st.integers(1, 4))] + lines
+    nl = draw(_newline)
+    bom = draw(st.sampled_from(["", "\ufeff"]))
+    return bom + nl.join(lines) + draw(st.sampled_from(["", nl, nl + nl]))
+
+
+@given(src=_page_text(), title=S.line)
+def test_whatever_reads_writes_back_byte_for_byte(src: str, title: str) -> None:
+    try:
+        page = newsevent.parse(src)
+    except newsevent.ParseError:
+        return
+    assert newsevent.dumps(page) == src
+    assert newsevent.parse(nemd.dumps(page, canonical=True)) == page
+    if isinstance(page, newsevent.Event):
+        edited = attrs.evolve(page, title=title)
+        assert newsevent.parse(newsevent.dumps(edited)) == edited
