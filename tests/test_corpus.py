@@ -34,6 +34,9 @@ def test_seed_is_reproduced_byte_for_byte(corpus: Path) -> None:
     text = seed.read_text("utf-8")
     ev = newsevent.parse(text)
     assert newsevent.dumps(ev, "markdown") == text
+    # The seed is the English canonical layout: built again from its values, it is the same.
+    assert nemd.dumps(ev, canonical=True) == text
+    assert newsevent.dumps(newsevent.loads(newsevent.dumps(ev, "json"), "json")) == text
     assert ev.extra == ()
     assert ev.cover_image is not None and len(ev.sources) == 1 and len(ev.related) == 5
 
