@@ -2,7 +2,10 @@
 
     python bench/bench.py [--repeat N] [--corpus DIR] [--skip-cli]
 
-1. Markdown -> Event against mistune.create_markdown(renderer=None) over the same texts.
+1. Markdown -> Event against the other Markdown parsers over the same texts, every ratio
+   against mistune.create_markdown(renderer=None): markdown-it-py tokens, pyromark events
+   (Rust), markdown-it-pyrs tree (Rust) and cmarkgfm markdown_to_html (C), those installed
+   (`pip install -e '.[bench]'` installs them all).
 2. JSON dumps and loads of every event.
 3. Day pages: loads and dumps per format.
 4. `newsevent convert CORPUS --to json -o DIR` with --jobs 2 against --jobs 1.
@@ -60,6 +63,40 @@ def listing_texts(root: Path) -> list[str]:
     ]
 
 
+def peers() -> tuple[dict[str, Callable[[str], object]], list[str]]:
+    """The other parsers, each called the way it is fastest, and the names of those missing."""
+    found: dict[str, Callable[[str], object]] = {
+        "mistune AST": mistune.create_markdown(renderer=None)
+    }
+    missing = []
+    try:
+        from markdown_it import MarkdownIt
+
+        found["markdown-it-py tokens"] = MarkdownIt("commonmark").parse
+    except ImportError:
+        missing.append("markdown-it-py")
+    try:
+        import pyromark
+
+        # events() is lazy: the list makes it parse the whole page, as the others do.
+        found["pyromark events (Rust)"] = lambda s: list(pyromark.events(s))
+    except ImportError:
+        missing.append("pyromark")
+    try:
+        import markdown_it_pyrs
+
+        found["markdown-it-pyrs tree (Rust)"] = markdown_it_pyrs.MarkdownIt("commonmark").tree
+    except ImportError:
+        missing.append("markdown-it-pyrs")
+    try:
+        import cmarkgfm
+
+        found["cmarkgfm to HTML (C)"] = cmarkgfm.markdown_to_html
+    except ImportError:
+        missing.append("cmarkgfm")
+    return found, missing
+
+
 def best(rounds: int, jobs: dict[str, Callable[[], object]]) -> dict[str, float]:
     times = {name: float("inf") for name in jobs}
     for _ in range(rounds):
@@ -79,26 +116,32 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = ap.parse_args(argv)
     texts = event_texts(corpus_dir(args.corpus))
     n = len(texts)
-    md = mistune.create_markdown(renderer=None)
+    others, missing = peers()
     events = [nemd.loads(t) for t in texts]
     docs = [nejson.dumps(e) for e in events]
-    t = best(
-        args.repeat,
+    jobs_: dict[str, Callable[[], object]] = {
+        name: lambda parse=parse: [parse(s) for s in texts] for name, parse in others.items()
+    }
+    jobs_.update(
         {
-            "mistune": lambda: [md(s) for s in texts],
             "newsevent markdown loads": lambda: [nemd.loads(s) for s in texts],
             "newsevent markdown dumps": lambda: [nemd.dumps(e) for e in events],
             "newsevent json dumps": lambda: [nejson.dumps(e) for e in events],
             "newsevent json loads": lambda: [nejson.loads(d) for d in docs],
-        },
+        }
     )
+    t = best(args.repeat, jobs_)
     print(f"{n} event pages, best of {args.repeat} rounds (newsevent {newsevent.__version__})")
-    base = n / t["mistune"]
+    base = n / t["mistune AST"]
     for name, secs in t.items():
         rate = n / secs
-        print(f"  {name:28s} {rate:10.0f} files/s   {rate / base:6.2f}x mistune")
-    ratio = t["mistune"] / t["newsevent markdown loads"]
-    print(f"Markdown -> Event vs mistune.create_markdown(renderer=None): {ratio:.1f}x (target 10x)")
+        print(f"  {name:30s} {rate:10.0f} files/s   {rate / base:6.2f}x mistune")
+    if missing:
+        print(f"  (not installed: {', '.join(missing)}; pip install -e '.[bench]')")
+    for name in others:
+        if name != "mistune AST":
+            ratio = t[name] / t["newsevent markdown loads"]
+            print(f"Markdown -> Event vs {name}: {ratio:.2f}x (target 1.0x or more)")
 
     root = corpus_dir(args.corpus)
     days_md = listing_texts(root)
@@ -136,7 +179,11 @@ def cli_jobs(root: Path, rounds: int) -> None:
                 subprocess.run(cmd, stderr=subprocess.DEVNULL, check=False)
                 times[j] = min(times[j], time.perf_counter() - start)
     print(f"\nnewsevent convert CORPUS --to json, best of {rounds}:")
-    print(f"  --jobs 1 {times['1']:6.2f} s   --jobs 2 {times['2']:6.2f} s")
+    total = sum(1 for _ in newsevent.iter_files(root))
+    print(
+        f"  --jobs 1 {times['1']:6.2f} s ({total / times['1']:.0f} files/s)   "
+        f"--jobs 2 {times['2']:6.2f} s ({total / times['2']:.0f} files/s)"
+    )
     print(f"  speed-up with 2 jobs: {times['1'] / times['2']:.2f}x (target 1.6x on 2 cores)")
 
 

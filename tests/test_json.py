@@ -18,7 +18,7 @@ def doc() -> dict[str, object]:
 
 def test_shape_and_key_order(doc: dict[str, object]) -> None:
     assert list(doc)[:4] == ["format", "version", "date", "title"]
-    assert doc["format"] == "newsevent.event" and doc["version"] == 1
+    assert doc["format"] == "newsevent.event" and doc["version"] == 2
     assert doc["date"] == "2024-03-05"
     text = nejson.dumps(newsevent.parse(newsevent.example()))
     assert "\n" not in text and ", " not in text.split('"body"')[0]
@@ -34,7 +34,9 @@ def test_shape_and_key_order(doc: dict[str, object]) -> None:
         (lambda d: d["sources"][0].update(url=5), "$.sources[0].url"),
         (lambda d: d["sources"][0].update(url="a b"), "$.sources[0]"),
         (lambda d: d.update(format="other"), "$.format"),
-        (lambda d: d.update(version=2), "$.version"),
+        (lambda d: d.update(version=3), "$.version"),
+        (lambda d: d.update(version="2"), "$.version"),
+        (lambda d: d.update(version=True), "$.version"),
         (lambda d: d.update(unknown=1), "$"),
         (lambda d: d.pop("title"), "$.title"),
         (lambda d: d["related"][1].update(context="Transport"), "$.related[1].context"),

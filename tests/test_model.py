@@ -31,14 +31,18 @@ def ev(**kw: object) -> Event:
         ({"body": "a\n b"}, "surrounding blanks"),
         ({"body": "\nb"}, "separated|blank"),
         ({"slug": "a/b"}, "slug"),
-        ({"slug": "é"}, "slug"),
+        ({"slug": "a b"}, "slug"),
+        ({"slug": "a(1)"}, "slug"),
         ({"prefix": "zh"}, "prefix"),
-        ({"language": "en"}, "language must be None"),
+        ({"prefix": "/z h"}, "prefix"),
         ({"language": "fr", "cover_image": "http://x"}, "one of"),
-        ({"cover_image": "http://x"}, "language is required"),
-        ({"cover_image": "http://x y", "language": "en"}, "normalised"),
-        ({"sources": (Source(name="Cover Image", url="u"),), "language": "en"}, "cover_image"),
-        ({"changes": (Change(title="", url="u", label="Update"),), "language": "zh"}, "'en'"),
+        ({"language": "EN"}, "one of"),
+        ({"cover_image": "http://x y"}, "U\\+0020 at offset 8"),
+        ({"cover_image": "http://x\ty"}, "U\\+0009 at offset 8"),
+        ({"cover_image": "http://x\x7f"}, "U\\+007F"),
+        ({"cover_image": ""}, "empty"),
+        ({"cover_image": "http://x\x00"}, "cannot be stored"),
+        ({"sources": (Source(name="Cover Image", url="u"),)}, "cover_image"),
         ({"extra": (" \t",)}, "blank"),
     ],
 )
@@ -89,3 +93,47 @@ def test_derived_properties() -> None:
     assert r.date == dt.date(2015, 10, 31)
     assert Related(title="", url="/about").date is None
     assert Related(title="", url="/news/2015/02/31/x.md").date is None
+
+
+def test_urls_are_kept_as_written() -> None:
+    s = Source(name="维基百科", url="https://zh.wikipedia.org/wiki/伊拉克")
+    assert s.url == "https://zh.wikipedia.org/wiki/伊拉克"
+    r = Related(title="t", url="/zh/news/2019/11/30/伊拉克基爾庫克省.md")
+    assert r.url.endswith("伊拉克基爾庫克省.md") and r.date == dt.date(2019, 11, 30)
+    for url in (
+        "http://x/a%20b",
+        "http://x/(a",
+        "http://x/a\\b",
+        "http://x/&amp;",
+        "<x>",
+        "\u3000",
+    ):
+        assert Related(title="", url=url).url == url
+    e = ev(slug="伊拉克-16人受伤", prefix="/zh")
+    assert e.url == "/zh/news/2012/11/8/伊拉克-16人受伤.md"
+
+
+def test_language_is_bookkeeping_outside_equality() -> None:
+    # Content edits never fail for a reason the user did not touch.
+    plain = ev(sources=(Source(name="a", url="u"),))
+    zh = attrs.evolve(plain, language="zh")
+    assert plain.language is None and zh.language == "zh"
+    assert plain == zh and hash(plain) == hash(zh)
+    rel = ev(related=(Related(title="r", url="/news/2000/01/1/r.md"),), language="en")
+    assert attrs.evolve(rel, related=()) == ev()
+    assert ev(changes=(Change(title="", url="u", label="Update"),), language="zh").language == "zh"
+    with pytest.raises(ValueError, match="one of"):
+        attrs.evolve(zh, language="de")
+
+
+def test_spelling_is_outside_equality_and_survives_pickling() -> None:
+    from newsevent import dumps, parse
+
+    text = "### [2012-11-8](/news/2012/11/8/index.md)\n\n#   t   \n\n\n"
+    page = parse(text)
+    assert page == ev() and page.spelling is not None and repr(page).count("spelling") == 0
+    back = pickle.loads(pickle.dumps(page))
+    assert back == page and back.spelling is not None and back.spelling.text == text
+    assert dumps(back) == text
+    with pytest.raises(TypeError):
+        ev(spelling="### [2012-11-8](/news/2012/11/8/index.md)")

@@ -7,7 +7,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import newsevent
-from newsevent import ParseError, _inline, _markdown
+from newsevent import ParseError, _inline
+from newsevent._md import event as _markdown
 from tests import strategies as S
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import pickle
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+
+import pytest
 
 import newsevent
 
@@ -68,3 +71,39 @@ def test_pages_travel_through_a_process_pool(tmp_path: Path) -> None:
     with ProcessPoolExecutor(2) as pool:
         assert list(pool.map(_count_sources, pages)) == [2, 2]
         assert list(pool.map(newsevent.dumps, pages)) == [newsevent.dumps(p) for p in pages]
+
+
+def test_special_files_links_and_unreadable_folders_are_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _tree(tmp_path)
+    os.mkfifo(root / "pipe.md")
+    (root / "up").symlink_to("..")
+    real = os.scandir
+
+    def deny(path: str = ".") -> object:
+        if os.fspath(path) == str(root / "b"):
+            raise PermissionError(13, "Permission denied", path)
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", deny)
+    errors: list[OSError] = []
+    files = list(newsevent.iter_files(root, onerror=errors.append))
+    assert files == [str(root / "bad.md"), str(root / "ok.md")]
+    assert [(type(e).__name__, e.filename, e.strerror) for e in errors] == [
+        ("PermissionError", str(root / "b"), "cannot read directory (Permission denied)"),
+        ("Skipped", str(root / "pipe.md"), "a named pipe, not a regular file"),
+        ("Skipped", str(root / "up"), "symbolic link loop, not followed"),
+    ]
+    results = list(newsevent.iter_load(root))
+    assert [(Path(r.path).name, r.ok) for r in results] == [
+        ("b", False),
+        ("bad.md", False),
+        ("ok.md", True),
+        ("pipe.md", False),
+        ("up", False),
+    ]
+    assert str(results[3].error) == f"{root / 'pipe.md'}: skipped: a named pipe, not a regular file"
+    for r in results:
+        back = pickle.loads(pickle.dumps(r))
+        assert type(back.error) is type(r.error) and str(back.error) == str(r.error)

@@ -112,8 +112,8 @@ def test_errors_have_positions(doc: str, line: int, col: int, words: str) -> Non
 
 def test_model_rules_checked_after_schema() -> None:
     doc = (
-        f'<event xmlns="{nexml.NS}" version="1" date="2012-11-08" language="en">\n'
-        "<title>t</title><body/></event>"
+        f'<event xmlns="{nexml.NS}" version="2" date="2012-11-08" language="en">\n'
+        '<title>t</title><body/><sources><source url="u">Cover Image</source></sources></event>'
     )
-    with pytest.raises(ParseError, match="language must be None"):
+    with pytest.raises(ParseError, match="cover_image"):
         nexml.loads(doc)

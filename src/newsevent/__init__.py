@@ -4,6 +4,7 @@ from . import html, json, markdown, xml
 from ._api import detect, dump, dumps, example, load, loads, parse
 from ._errors import ParseError
 from ._model import Change, DayPage, Entry, Event, FrontPage, FrontSection, Page, Related, Source
+from ._spelling import Spelling
 from ._stream import Loaded, iter_files, iter_load
 from ._text import normalize_url
 
@@ -19,6 +20,7 @@ __all__ = [
     "ParseError",
     "Related",
     "Source",
+    "Spelling",
     "detect",
     "dump",
     "dumps",

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from importlib import resources
 from typing import IO, Any, NamedTuple, Union
 
-from . import _html, _json, _listing, _xml
+from . import _html, _json, _md, _xml
+from ._atomic import write_bytes
 from ._errors import ParseError
 from ._model import DayPage, Event, FrontPage, Page
 from ._text import as_text
@@ -24,12 +25,12 @@ class _Format(NamedTuple):
 
 
 FORMATS: dict[str, _Format] = {
-    "markdown": _Format(_listing.loads, _listing.dumps, (".md", ".markdown")),
+    "markdown": _Format(_md.loads, _md.dumps, (".md", ".markdown")),
     "json": _Format(_json.loads, _json.dumps, (".json",)),
     "xml": _Format(_xml.loads, _xml.dumps, (".xml",)),
     "html": _Format(_html.loads, _html.dumps, (".html", ".htm")),
 }
-_BYTES_OK = {"xml", "html"}  # these readers honour the document's own encoding
+_BYTES_OK = {"xml", "html", "markdown"}  # these readers take bytes as they are
 _HTML_START = re.compile(r"<!doctype\s+html|<html[\s>]", re.IGNORECASE)
 _ALIASES = {"md": "markdown", "htm": "html"}
 
@@ -72,7 +73,9 @@ def loads(data: str | bytes, format: str | None = None) -> Page:
     name = _ALIASES.get(format.lower(), format.lower()) if format else detect(data)
     fmt = _format(name)
     if name in _BYTES_OK and isinstance(data, (bytes, bytearray, memoryview)):
-        return fmt.loads(bytes(data))
+        return fmt.loads(bytes(data))  # a Markdown byte-order mark is part of its spelling
+    if name == "markdown" and isinstance(data, str):
+        return fmt.loads(data)
     return fmt.loads(as_text(data))
 
 
@@ -134,15 +137,17 @@ def dump(obj: Page, target: TextTarget, format: str | None = None) -> None:
     """Write ``obj`` to a path or an open text file.
 
     Without ``format`` the format follows the path's suffix (Markdown for an
-    open file without a name).
+    open file without a name). A path is replaced atomically: the page is written
+    to a temporary file in the same folder, forced to disk and renamed over the
+    target, so the target is the old file or the complete new one even after a
+    crash, an interrupt or a full disk.
     """
     if format is None:
         name = target if isinstance(target, (str, os.PathLike)) else getattr(target, "name", None)
         format = format_for_path(name) if isinstance(name, (str, os.PathLike)) else "markdown"
     text = dumps(obj, format)
     if isinstance(target, (str, os.PathLike)):
-        with open(target, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        write_bytes(target, text.encode("utf-8"))
     else:
         target.write(text)
 

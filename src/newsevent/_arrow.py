@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import hashlib
 import json
@@ -12,6 +13,8 @@ from typing import Any, Union
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ._atomic import _sync_folder as sync_folder
+from ._atomic import remove_stale, temp_path
 from ._errors import ParseError
 from ._model import (
     Change,
@@ -688,21 +691,29 @@ def prepare(directory: PathLike) -> None:
     for name in TABLES:
         folder = table_dir(directory, name)
         if os.path.isdir(folder):
-            taken = sorted(f for f in os.listdir(folder) if f.endswith(".parquet"))
+            taken = sorted(f for f in os.listdir(folder) if _is_part(f))
             if taken:
                 raise FileExistsError(
                     f"{os.path.join(folder, taken[0])} exists: write a dataset to a new "
                     "or empty directory"
                 )
     for name in TABLES:
-        os.makedirs(table_dir(directory, name), exist_ok=True)
+        folder = table_dir(directory, name)
+        os.makedirs(folder, exist_ok=True)
+        remove_stale(folder)  # left by a run that was killed
+
+
+def _is_part(name: str) -> bool:
+    return name.endswith(".parquet") and not name.startswith(".")
 
 
 class DatasetWriter:
     """Part files for every table, one row group per batch, a new file every so many batches.
 
     Each file's footer lists its row groups and is kept in memory until the file is
-    closed, so a file holds at most :data:`BATCHES_PER_FILE` batches.
+    closed, so a file holds at most :data:`BATCHES_PER_FILE` batches. Files are written
+    under temporary names (which no reader of ``*.parquet`` sees) and renamed into place
+    by :meth:`commit`; :meth:`discard` removes them.
     """
 
     def __init__(
@@ -714,23 +725,25 @@ class DatasetWriter:
         self.files = 0
         self.batches = 0
         self.writers: dict[str, pq.ParquetWriter] = {}
+        self.pending: list[tuple[str, str]] = []  # (temporary, final) paths
 
     def _open(self) -> None:
         name = PART.format(self.part, self.files)
         self.files += 1
-        self.writers = {
-            table: pq.ParquetWriter(
-                os.path.join(table_dir(self.directory, table), name),
+        for table, schema in SCHEMAS.items():
+            final = os.path.join(table_dir(self.directory, table), name)
+            temp = temp_path(final)
+            self.pending.append((temp, final))
+            self.writers[table] = pq.ParquetWriter(
+                temp,
                 schema,
                 compression="snappy",  # pyarrow's default: faster to write than zstd
                 write_statistics=STATISTICS,
             )
-            for table, schema in SCHEMAS.items()
-        }
 
     def write(self, tables: Mapping[str, pa.Table]) -> None:
         if self.batches == self.batches_per_file:
-            self.close()
+            self._close()
         if not self.writers:
             self._open()
         for name, writer in self.writers.items():
@@ -738,10 +751,33 @@ class DatasetWriter:
             writer.write_table(table, row_group_size=max(1, table.num_rows))
         self.batches += 1
 
-    def close(self) -> None:
+    def _close(self) -> None:
         writers, self.writers, self.batches = self.writers, {}, 0
         for writer in writers.values():
             writer.close()
+
+    def commit(self) -> None:
+        """Close the files, force them to disk and give them their names."""
+        self._close()
+        for temp, _final in self.pending:
+            with open(temp, "rb") as fh:
+                os.fsync(fh.fileno())
+        for temp, final in self.pending:
+            os.replace(temp, final)
+        for name in TABLES:
+            sync_folder(table_dir(self.directory, name))
+        self.pending = []
+
+    def discard(self) -> None:
+        """Remove every file written so far; nothing of this writer stays."""
+        writers, self.writers, self.batches = self.writers, {}, 0
+        for writer in writers.values():
+            with contextlib.suppress(Exception):  # the file goes anyway
+                writer.close()
+        for temp, _final in self.pending:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+        self.pending = []
 
 
 def write_dataset(
@@ -780,8 +816,10 @@ def write_dataset(
         if count or not batches:  # every table gets a file, even an empty one
             writer.write(builder.tables())
             written += builder.pages
-    finally:
-        writer.close()
+        writer.commit()
+    except BaseException:
+        writer.discard()
+        raise
     return written
 
 
@@ -790,7 +828,7 @@ def part_files(directory: PathLike, name: str) -> list[str]:
     folder = table_dir(directory, name)
     if not os.path.isdir(folder):
         raise FileNotFoundError(f"{folder}: no such table folder (not a newsevent dataset?)")
-    return [os.path.join(folder, f) for f in sorted(os.listdir(folder)) if f.endswith(".parquet")]
+    return [os.path.join(folder, f) for f in sorted(os.listdir(folder)) if _is_part(f)]
 
 
 def read_tables(directory: PathLike) -> dict[str, pa.Table]:

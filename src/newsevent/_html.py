@@ -19,8 +19,7 @@ from lxml import etree
 from lxml.html.builder import E  # tag factory: E.article(...), any tag name
 
 from ._errors import ParseError
-from ._listing import WRITE_PREVIOUS
-from ._markdown import WRITE_HEADINGS
+from ._md.common import WRITE_HEADINGS, WRITE_PREVIOUS
 from ._model import (
     COVER_IMAGE,
     Change,
@@ -34,8 +33,10 @@ from ._model import (
     Source,
     day_label,
 )
+from ._text import normalize_url
 
-VERSION = "1"
+VERSION = "2"
+_READ_VERSIONS = ("1", "2")  # version 1 pages held percent-encoded URLs in href
 T = TypeVar("T")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -60,8 +61,12 @@ def page_language(ev: Event) -> str:
 
 def _link(url: str, text: str, cls: str) -> Any:
     # Only safe schemes become links; any other URL is kept, inert, for the round trip.
+    # A link's href is the ASCII URI; a URL written otherwise rides along in data-url.
     if is_safe_url(url):
-        return E.a(text, href=url, **{"class": cls})
+        href = normalize_url(url)
+        if href == url:
+            return E.a(text, href=href, **{"class": cls})
+        return E.a(text, href=href, **{"class": cls, "data-url": url})
     return E.span(text, **{"class": f"{cls} inert-url", "data-url": url})
 
 
@@ -307,7 +312,9 @@ def _one(parent: Any, xpath: str, what: str) -> Any:
 
 
 def _url(el: Any) -> str:
-    url = el.get("href") if el.tag == "a" else el.get("data-url")
+    url = el.get("data-url")
+    if url is None and el.tag == "a":
+        url = el.get("href")
     if url is None:
         raise _fail("link without a URL", el)
     return str(url)
@@ -343,7 +350,7 @@ def loads(data: str | bytes) -> Page:
         raise ParseError(f"malformed HTML: {exc}") from None
     found = " or ".join(_cls(k) for k in _KINDS)
     arts: Any = doc.xpath(f"//article[{found}]")
-    if len(arts) != 1 or arts[0].get("data-newsevent-version") != VERSION:
+    if len(arts) != 1 or arts[0].get("data-newsevent-version") not in _READ_VERSIONS:
         raise ParseError(
             'not a page written by newsevent: no <article class="newsevent…" '
             f'data-newsevent-version="{VERSION}">'

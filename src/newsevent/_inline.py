@@ -4,7 +4,8 @@ Readers work on *nodes*, a flattened form of mistune's inline tokens:
 
 * ``("text", s)``  decoded text (entities resolved, escapes removed; raw HTML kept
   verbatim; emphasis and other markup written back as plain characters);
-* ``("link", text, url)`` an inline link whose text is flattened the same way;
+* ``("link", text, url)`` an inline link whose text is flattened the same way; ``url`` is
+  the destination as written, entity references and backslash escapes decoded;
 * ``("em", text)`` emphasis (``_…_`` or ``*…*``) whose content is flattened.
 
 :func:`nodes` uses a regular-expression fast path for the common shapes and
@@ -18,9 +19,9 @@ import re
 from typing import Any
 
 import mistune
-from mistune.util import unescape
-
-from ._text import normalize_url
+from mistune.core import DEFAULT_MAX_NESTED_LEVEL
+from mistune.helpers import parse_link_href, unescape_char
+from mistune.util import escape_url, unescape
 
 Node = tuple[str, ...]
 
@@ -39,7 +40,41 @@ _EM = r"[^\\`*_\[\]<!\n\s](?:[^\\`*_\[\]<!\n]*[^\\`*_\[\]<!\n\s])?"
 _FAST = re.compile(rf"\[({_LTXT})\]\(({_URL})\)(?:( )\[({_TXT})\]\(({_URL})\)|( )_({_EM})_)?")
 
 
-def _flat(tokens: list[dict[str, Any]]) -> str:
+class _Hrefs:
+    """The destinations of a line's links as written.
+
+    mistune hands out destinations percent-encoded; the page's own spelling is found
+    again among the line's ``](…)`` destinations, in order, by encoding each the same way.
+    """
+
+    def __init__(self, src: str) -> None:
+        self.src = src
+        self.found: list[tuple[str, str]] | None = None
+
+    def url(self, token: dict[str, Any]) -> str:
+        encoded: str = token["attrs"]["url"]
+        auto = token.get("_autolink")
+        if auto is not None:
+            raw: str = auto[1:-1]
+            return raw if escape_url(raw) == encoded else "mailto:" + raw
+        if self.found is None:
+            self.found = []
+            for m in _CLOSE.finditer(self.src):
+                href, _end = parse_link_href(self.src, m.end())
+                if href is not None:
+                    href = unescape_char(href)
+                    self.found.append((escape_url(href), unescape(href)))
+        for i, (enc, written) in enumerate(self.found):
+            if enc == encoded:
+                del self.found[i]
+                return written
+        return encoded  # pragma: no cover - every link token has its "](" in the line
+
+
+_CLOSE = re.compile(r"\]\(")
+
+
+def _flat(tokens: list[dict[str, Any]], hrefs: _Hrefs) -> str:
     out: list[str] = []
     for t in tokens:
         kind = t["type"]
@@ -53,14 +88,15 @@ def _flat(tokens: list[dict[str, Any]]) -> str:
         elif kind == "linebreak":
             out.append("\\\n")
         elif kind == "emphasis":
-            out.append(f"*{_flat(t['children'])}*")
+            out.append(f"*{_flat(t['children'], hrefs)}*")
         elif kind == "strong":
-            out.append(f"**{_flat(t['children'])}**")
+            out.append(f"**{_flat(t['children'], hrefs)}**")
         elif kind in ("link", "image"):
             bang = "!" if kind == "image" else ""
             title = t["attrs"].get("title")
             tail = f' "{title}"' if title else ""
-            out.append(f"{bang}[{_flat(t['children'])}]({t['attrs']['url']}{tail})")
+            url = hrefs.url(t)
+            out.append(f"{bang}[{_flat(t['children'], hrefs)}]({url}{tail})")
         else:  # pragma: no cover - mistune grew a token type we do not know
             out.append(t.get("raw", ""))
     return "".join(out)
@@ -69,9 +105,10 @@ def _flat(tokens: list[dict[str, Any]]) -> str:
 def _mistune_nodes(src: str) -> list[Node]:
     out: list[Node] = []
     pending: list[dict[str, Any]] = []
+    hrefs = _Hrefs(src)
 
     def flush() -> None:
-        flat = _flat(pending)
+        flat = _flat(pending, hrefs)
         if flat:
             out.append(("text", flat))
         pending.clear()
@@ -80,10 +117,11 @@ def _mistune_nodes(src: str) -> list[Node]:
         kind = t["type"]
         if kind == "link" and not t["attrs"].get("title"):
             flush()
-            out.append(("link", _flat(t["children"]), t["attrs"]["url"]))
+            url = hrefs.url(t)
+            out.append(("link", _flat(t["children"], hrefs), url))
         elif kind == "emphasis":
             flush()
-            out.append(("em", _flat(t["children"])))
+            out.append(("em", _flat(t["children"], hrefs)))
         else:
             pending.append(t)
     flush()
@@ -95,9 +133,9 @@ FAST_ITEM = re.compile(rf"\d{{1,9}}\.[ \t]+(?:{_FAST.pattern})[ \t]*")
 
 
 def _fast_nodes(m: re.Match[str]) -> list[Node]:
-    out: list[Node] = [("link", unescape(m[1]), normalize_url(m[2]))]
+    out: list[Node] = [("link", unescape(m[1]), unescape(m[2]))]
     if m[3]:
-        out += [("text", " "), ("link", unescape(m[4]), normalize_url(m[5]))]
+        out += [("text", " "), ("link", unescape(m[4]), unescape(m[5]))]
     elif m[6]:
         out += [("text", " "), ("em", unescape(m[7]))]
     return out
@@ -124,7 +162,7 @@ def text(src: str, *, fast: bool = True) -> str:
     """Parse inline Markdown and return its plain text."""
     if fast and _PLAIN.fullmatch(src):
         return unescape(src)
-    return _flat(_INLINE(src, {}))
+    return _flat(_INLINE(src, {}), _Hrefs(src))
 
 
 # ---------------------------------------------------------------- writing
@@ -169,15 +207,26 @@ def literal(value: str) -> str:
 
 
 def escape_url_dest(url: str) -> str:
-    """Write a normalised URL as a link destination that reads back unchanged."""
-    depth = 0
+    """Write a URL as a link destination that reads back as ``url``.
+
+    Entity-like ``&`` and every backslash are escaped; parentheses only when they are
+    unbalanced or nested deeper than mistune follows; a leading ``<`` so that the
+    destination does not read as ``<…>``.
+    """
+    depth = deepest = 0
     for ch in url:
         if ch == "(":
             depth += 1
+            deepest = max(deepest, depth)
         elif ch == ")":
             depth -= 1
             if depth < 0:
                 break
-    if depth == 0:
-        return url
-    return url.replace("(", "\\(").replace(")", "\\)")
+    dest = _ENTITY.sub("&amp;", url) if "&" in url else url
+    if "\\" in dest:
+        dest = dest.replace("\\", "\\\\")
+    if depth != 0 or deepest >= DEFAULT_MAX_NESTED_LEVEL:
+        dest = dest.replace("(", "\\(").replace(")", "\\)")
+    if dest.startswith("<"):
+        dest = "\\" + dest
+    return dest

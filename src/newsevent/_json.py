@@ -8,6 +8,7 @@ from typing import Any
 
 import cattrs
 from cattrs.errors import IterableValidationError, IterableValidationNote
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.preconf.json import make_converter
 from cattrs.v import format_exception
 
@@ -31,7 +32,8 @@ FORMATS: dict[str, type] = {
     "newsevent.front": FrontPage,
 }
 _MARKERS = {cls: name for name, cls in FORMATS.items()}
-VERSION = 1
+VERSION = 2
+_READ_VERSIONS = (1, 2)  # version 1 documents held percent-encoded URLs
 
 converter = make_converter(forbid_extra_keys=True, detailed_validation=True)
 
@@ -91,6 +93,21 @@ for _item in (str, Source, Related, Change, Entry, FrontSection):
         _list_of(_item),
     )
 
+# The spelling is Markdown's alone: documents carry the content and the language.
+for _page in (Event, DayPage, FrontPage):
+    converter.register_unstructure_hook(
+        _page, make_dict_unstructure_fn(_page, converter, spelling=override(omit=True))
+    )
+    converter.register_structure_hook(
+        _page,
+        make_dict_structure_fn(
+            _page,
+            converter,
+            _cattrs_forbid_extra_keys=True,
+            spelling=override(omit=True),
+        ),
+    )
+
 # Make sure the nested classes are configured before first use.
 for _cls in (Source, Related, Change, Event, Entry, DayPage, FrontSection, FrontPage):
     converter.get_structure_hook(_cls)
@@ -117,7 +134,7 @@ def from_dict(doc: Any) -> Page:
     cls = FORMATS.get(doc.get("format"))  # type: ignore[arg-type]
     if cls is None:
         raise ParseError(f"'format' must be one of {', '.join(FORMATS)}", field="$.format")
-    if doc.get("version") != VERSION:
+    if doc.get("version") not in _READ_VERSIONS or type(doc.get("version")) is not int:
         raise ParseError(f"unsupported 'version' {doc.get('version')!r}", field="$.version")
     body = {k: v for k, v in doc.items() if k not in ("format", "version")}
     try:

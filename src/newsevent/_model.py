@@ -8,7 +8,8 @@ from typing import Any, Literal, TypeAlias
 
 import attrs
 
-from ._text import BLANK, SAFE_URL, bad_char, normalize_url
+from ._spelling import Spelling
+from ._text import BLANK, GOOD_URL, bad_char, url_problem
 
 Language = Literal["en", "zh"]
 LANGUAGES: tuple[str, ...] = ("en", "zh")
@@ -62,17 +63,13 @@ def _url(_inst: Any, attribute: attrs.Attribute[Any], value: str) -> None:
 
 
 def check_url(value: str, what: str = "url") -> None:
-    """Raise ValueError unless ``value`` is a non-empty URL in normalised form."""
-    if value and SAFE_URL.fullmatch(value):
+    """Raise ValueError unless ``value`` can be stored as a URL (see docs/model.md)."""
+    if GOOD_URL.fullmatch(value):
         return
     _check_text(value, what)
-    if not value:
-        raise ValueError(f"{what} must not be empty")
-    if normalize_url(value) != value:
-        raise ValueError(
-            f"{what} {value!r} is not in normalised form; "
-            f"use newsevent.normalize_url() first ({normalize_url(value)!r})"
-        )
+    problem = url_problem(value)
+    if problem:
+        raise ValueError(f"{what} {value!r} {problem}")
 
 
 def _opt_url(inst: Any, attribute: attrs.Attribute[Any], value: str | None) -> None:
@@ -216,23 +213,31 @@ def _check_extra(_inst: Any, attribute: attrs.Attribute[Any], value: tuple[str, 
             raise ValueError("extra lines must not be blank")
 
 
-_SLUG = re.compile(r"[^/?#()\s]+")
-_PREFIX = re.compile(r"(/[^/?#()\s]+)*")
+_SLUG = re.compile(r"[^/?#()\x00-\x20\x7f]+")
+_PREFIX = re.compile(r"(/[^/?#()\x00-\x20\x7f]+)*")
 
 
 def is_slug(value: str) -> bool:
-    """Whether ``value`` is one normalised URL path segment."""
-    return bool(_SLUG.fullmatch(value)) and normalize_url(value) == value
+    """Whether ``value`` is one URL path segment, as a page may spell it."""
+    return bool(_SLUG.fullmatch(value)) and bad_char(value) is None
 
 
 def _check_slug(_inst: Any, attribute: attrs.Attribute[Any], value: str | None) -> None:
     if value is not None and not is_slug(value):
-        raise ValueError(f"slug {value!r} must be one normalised URL path segment")
+        raise ValueError(f"slug {value!r} must be one URL path segment")
 
 
 def _check_prefix(_inst: Any, attribute: attrs.Attribute[Any], value: str) -> None:
-    if not _PREFIX.fullmatch(value) or normalize_url(value) != value:
+    if not _PREFIX.fullmatch(value) or bad_char(value) is not None:
         raise ValueError(f"prefix {value!r} must be empty or '/segment[/segment…]'")
+
+
+def _language(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None and value not in LANGUAGES:
+        raise ValueError(f"language must be None or one of {LANGUAGES}, not {value!r}")
+
+
+_opt_spelling = attrs.validators.optional(attrs.validators.instance_of(Spelling))
 
 
 @attrs.frozen(kw_only=True)
@@ -261,24 +266,19 @@ class Event:
     """The page's file name without ``.md`` (known from a ``Formats:`` line)."""
     prefix: str = attrs.field(default="", validator=[_str, _check_prefix])
     """The site prefix of the page's own links, ``""`` or for example ``"/zh"``."""
-    language: Language | None = attrs.field(default=None)
-    """The language of the section headings; ``None`` when there is no section."""
-    extra: tuple[str, ...] = attrs.field(default=(), validator=[_tuple_of(str), _check_extra])
-    """Lines the reader did not understand, kept verbatim (written back last)."""
+    language: Language | None = attrs.field(default=None, eq=False, validator=_language)
+    """The edition's language, ``"en"`` or ``"zh"``: the words of the section headings.
 
-    @language.validator
-    def _check_language(self, attribute: attrs.Attribute[Any], value: Any) -> None:
-        has_localised = bool(self.sources or self.related or self.cover_image is not None)
-        if value is None:
-            if has_localised or self.changes:
-                raise ValueError("language is required when the event has a section")
-            return
-        if value not in LANGUAGES:
-            raise ValueError(f"language must be one of {LANGUAGES}, not {value!r}")
-        if not has_localised and not self.changes:
-            raise ValueError("language must be None when the event has no section")
-        if not has_localised and value != "en":
-            raise ValueError("an event whose only section is Changes has language 'en'")
+    Read from the headings; ``None`` when the page has none (the writer then takes
+    Chinese for a title or category in Chinese script). Bookkeeping of the page's
+    spelling, so it takes no part in equality.
+    """
+    extra: tuple[str, ...] = attrs.field(default=(), validator=[_tuple_of(str), _check_extra])
+    """Lines the reader did not understand, kept verbatim (written back where they stood)."""
+    spelling: Spelling | None = attrs.field(
+        default=None, eq=False, repr=False, validator=_opt_spelling
+    )
+    """How the page was written (see :class:`newsevent.Spelling`); not part of equality."""
 
     @sources.validator
     def _check_sources(self, attribute: attrs.Attribute[Any], value: tuple[Source, ...]) -> None:
@@ -313,17 +313,6 @@ class Event:
 
 def _entries(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     _tuple_of(Entry)(_inst, attribute, value)
-
-
-def _check_listing_language(language: Any, localised: bool, what: str) -> None:
-    if language is None:
-        if localised:
-            raise ValueError(f"language is required when the {what}")
-        return
-    if language not in LANGUAGES:
-        raise ValueError(f"language must be one of {LANGUAGES}, not {language!r}")
-    if not localised:
-        raise ValueError(f"language must be None unless the {what}")
 
 
 @attrs.frozen(kw_only=True)
@@ -362,15 +351,15 @@ class DayPage:
     """The site prefix of the date heading's link, ``""`` or for example ``"/zh"``."""
     formats: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
     """Whether the page has the ``Formats:`` line (its links derive from the date)."""
-    language: Language | None = attrs.field(default=None)
-    """The language of the page's fixed words; ``None`` when it has none."""
+    language: Language | None = attrs.field(default=None, eq=False, validator=_language)
+    """The edition's language (context labels, the previous-day link); ``None`` when the
+    page has no such words. Not part of equality."""
     extra: tuple[str, ...] = attrs.field(default=(), validator=[_tuple_of(str), _check_extra])
-    """Lines the reader did not understand, kept verbatim (written back last)."""
-
-    @language.validator
-    def _check_language(self, attribute: attrs.Attribute[Any], value: Any) -> None:
-        localised = self.previous is not None or any(e.context for e in self.entries)
-        _check_listing_language(value, localised, "page has a previous-day link or context tags")
+    """Lines the reader did not understand, kept verbatim (written back where they stood)."""
+    spelling: Spelling | None = attrs.field(
+        default=None, eq=False, repr=False, validator=_opt_spelling
+    )
+    """How the page was written (see :class:`newsevent.Spelling`); not part of equality."""
 
     @property
     def path(self) -> str:
@@ -426,9 +415,14 @@ class FrontPage:
     sections: tuple[FrontSection, ...] = attrs.field(default=(), validator=_tuple_of(FrontSection))
     formats: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
     """Whether the page has the ``Formats: [HTML](/index.html)…`` line."""
-    language: Language | None = attrs.field(default=None)
-    """The language of the context labels; ``None`` when no entry has context tags."""
+    language: Language | None = attrs.field(default=None, eq=False, validator=_language)
+    """The edition's language (context labels); ``None`` when no entry has context tags.
+    Not part of equality."""
     extra: tuple[str, ...] = attrs.field(default=(), validator=[_tuple_of(str), _check_extra])
+    spelling: Spelling | None = attrs.field(
+        default=None, eq=False, repr=False, validator=_opt_spelling
+    )
+    """How the page was written (see :class:`newsevent.Spelling`); not part of equality."""
 
     @sections.validator
     def _check_sections(self, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -442,11 +436,6 @@ class FrontPage:
                     "a front page whose first heading is a day heading needs a '---' rule "
                     "(without one it is a day page)"
                 )
-
-    @language.validator
-    def _check_language(self, attribute: attrs.Attribute[Any], value: Any) -> None:
-        localised = any(e.context for s in self.sections for e in s.entries)
-        _check_listing_language(value, localised, "page has context tags")
 
     @property
     def entries(self) -> tuple[Entry, ...]:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from mistune.util import unescape
-
 from ._errors import ParseError
 
 # XML 1.0 "Char" production; every other character is refused by the model so
@@ -23,10 +21,26 @@ def bad_char(value: str) -> str | None:
     return None
 
 
-# Characters mistune's escape_url leaves alone ('&' is left out: it may start
-# an entity reference, which escape_url decodes).
-_URL_CHARS = r"A-Za-z0-9\-._~:/?#@!$&()*+,;=%"  # RFC 3986 reserved, unreserved and '%'
-SAFE_URL = re.compile(f"[{_URL_CHARS.replace('&', '')}]*")
+# RFC 3986 reserved and unreserved characters, and '%' (already-encoded octets stay).
+_URL_CHARS = r"A-Za-z0-9\-._~:/?#@!$&()*+,;=%"
+SAFE_URL = re.compile(f"[{_URL_CHARS}]*")
+# What a stored URL may hold: no ASCII whitespace, no C0 control character or DEL, only XML
+# characters. Everything else is kept exactly as the page wrote it.
+GOOD_URL = re.compile("[^\x00-\x20\x7f\ud800-\udfff\ufffe\uffff]+")
+
+
+def url_problem(value: str) -> str | None:
+    """Why ``value`` cannot be stored as a URL, or None when it can."""
+    if GOOD_URL.fullmatch(value):
+        return None
+    if not value:
+        return "must not be empty"
+    m = re.search("[\x00-\x20\x7f\ud800-\udfff\ufffe\uffff]", value)
+    assert m is not None
+    return (
+        f"must not contain U+{ord(m.group()):04X} at offset {m.start()} "
+        "(whitespace and control characters end a Markdown link destination)"
+    )
 
 
 def as_text(data: object) -> str:
@@ -42,10 +56,11 @@ def as_text(data: object) -> str:
 
 
 def normalize_url(url: str) -> str:
-    """Return ``url`` the way the Markdown reader stores link destinations.
+    """Return ``url`` as an ASCII URI: every character outside RFC 3986's reserved and
+    unreserved sets (and ``%``) percent-encoded as UTF-8.
 
-    This is mistune's own normalisation: entity references decoded, then every
-    character outside RFC 3986's reserved and unreserved sets percent-encoded.
+    Pages keep their URLs as written (``/zh/news/2019/11/30/伊拉克….md``); this gives the
+    form an HTTP client or an ``href`` wants (``/zh/news/2019/11/30/%E4%BC%8A….md``).
     """
     if SAFE_URL.fullmatch(url):
         return url
@@ -55,8 +70,6 @@ def normalize_url(url: str) -> str:
 @lru_cache(maxsize=16384)
 def _encode(url: str) -> str:
     # Archives link the same related pages from many events: worth remembering.
-    if "&" in url:
-        url = unescape(url)
     return _UNSAFE_RUN.sub(_quote_run, url)
 
 

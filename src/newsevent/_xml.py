@@ -24,7 +24,7 @@ from ._model import (
 )
 
 NS = "urn:x-newsevent:1"
-VERSION = "1"
+VERSION = "2"
 _Q = f"{{{NS}}}"
 T = TypeVar("T")
 

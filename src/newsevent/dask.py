@@ -26,13 +26,21 @@ from dask.base import compute
 from dask.delayed import Delayed, delayed
 
 from newsevent import _arrow
-from newsevent._stream import SUFFIXES, Loaded, iter_files, iter_load
+from newsevent._errors import ParseError
+from newsevent._stream import SUFFIXES, Loaded, Problem, Sources, load_regular, scan
 
-Sources = str | os.PathLike[str] | Iterable[str | os.PathLike[str]]
 
-
-def _load(paths: list[str], format: str | None) -> list[Loaded]:
-    return list(iter_load(paths, format=format))
+def _load(items: list[str | Problem], format: str | None) -> list[Loaded]:
+    out = []
+    for item in items:
+        if isinstance(item, Problem):
+            out.append(Loaded(path=item.path, error=item.error))
+            continue
+        try:
+            out.append(Loaded(path=item, page=load_regular(item, format)))
+        except (ParseError, OSError) as exc:
+            out.append(Loaded(path=item, error=exc))
+    return out
 
 
 def read_pages(
@@ -44,16 +52,17 @@ def read_pages(
 ) -> db.Bag:
     """Return a bag of :class:`newsevent.Loaded` results, one per file under ``sources``.
 
-    The files are listed here (as :func:`newsevent.iter_files` does, in the same order) and
-    read by the workers, ``files_per_partition`` to a partition. ``format`` forces one
-    format, as for :func:`newsevent.iter_load`.
+    The files are listed here, as :func:`newsevent.iter_load` lists them (same order, and
+    a result carrying the reason for each special file, link to a folder or unreadable
+    folder met), and read by the workers, ``files_per_partition`` to a partition.
+    ``format`` forces one format, as for :func:`newsevent.iter_load`.
     """
     if files_per_partition < 1:
         raise ValueError("files_per_partition must be at least 1")
-    paths = list(iter_files(sources, suffixes=suffixes))
-    if not paths:
+    items = list(scan(sources, suffixes))
+    if not items:
         return db.from_sequence([], npartitions=1)  # type: ignore[no-untyped-call,no-any-return]
-    bag = db.from_sequence(paths, partition_size=files_per_partition)  # type: ignore[no-untyped-call]
+    bag = db.from_sequence(items, partition_size=files_per_partition)  # type: ignore[no-untyped-call]
     return bag.map_partitions(_load, format)  # type: ignore[no-any-return]
 
 

@@ -3,6 +3,6 @@
 ``loads`` tells an event page, a day page and a front page apart by their headings.
 """
 
-from ._listing import dumps, loads
+from ._md import dumps, loads
 
 __all__ = ["dumps", "loads"]

@@ -1,17 +1,16 @@
-"""Markdown event pages: the reader (every generator seen) and the writer (the newest)."""
+"""Event pages in Markdown: the reader (every generator seen) and the canonical writer."""
 
 from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Hashable
 
 from mistune.util import unescape
 
-from . import _inline
-from ._errors import ParseError
-from ._model import (
+from .. import _inline
+from .._errors import ParseError
+from .._model import (
     COVER_IMAGE,
     Change,
     Event,
@@ -24,19 +23,23 @@ from ._model import (
     day_label,
     is_slug,
 )
-from ._text import BLANK, as_text, normalize_url
-
-T = TypeVar("T")
-
-SOURCES_HEADINGS: dict[str, Language] = {"Source:": "en", "Sources:": "en", "信息来源:": "zh"}
-RELATED_HEADINGS: dict[str, Language] = {"Related:": "en", "有关:": "zh"}
-CHANGES_HEADING = "Changes:"
-UNPARSED_HEADING = "Unparsed:"
-CONTEXT_LABELS: dict[str, Language] = {"Context": "en", "消息": "zh", "上下文": "zh"}
-WRITE_HEADINGS: dict[Language, tuple[str, str, str]] = {
-    "en": ("Sources:", "Related:", "Context"),
-    "zh": ("信息来源:", "有关:", "消息"),
-}
+from .._spelling import Mark, Spelling, attach
+from .._text import BLANK, as_text
+from .common import (
+    CHANGES_HEADING,
+    RELATED_HEADINGS,
+    SOURCES_HEADINGS,
+    UNPARSED_HEADING,
+    WRITE_HEADINGS,
+    bom,
+    build,
+    context_tags,
+    guess_language,
+    is_blank,
+    same_day,
+    split_lines,
+    written,
+)
 
 _DATE = re.compile(
     r"### \[(\d{4})-(\d{2})-(\d{1,2})\]"
@@ -55,19 +58,6 @@ _FORMATS = re.compile(
 )
 
 
-def is_blank(line: str) -> bool:
-    return not line.strip(BLANK)
-
-
-def context_tags(text: str) -> tuple[Language, tuple[str, ...]] | None:
-    """Read the text of a ``_LABEL: tag, tag_`` emphasis: the label's language and the tags."""
-    label, sep, rest = text.partition(": ")
-    if not sep or label not in CONTEXT_LABELS:
-        return None
-    tags = tuple(t.strip(BLANK) for t in rest.split(", "))
-    return (CONTEXT_LABELS[label], tags) if all(tags) else None
-
-
 def _related_item(
     title: str, url: str, tags: tuple[str, ...], lineno: int, col: int = 4
 ) -> Related:
@@ -77,32 +67,19 @@ def _related_item(
         raise ParseError(str(exc), lineno, col) from None
 
 
-def same_day(m: re.Match[str]) -> bool:
-    """Whether a heading's label (groups 1-3) and link (groups 5-7) name the same day."""
-    return [int(x) for x in m.group(1, 2, 3)] == [int(x) for x in m.group(5, 6, 7)]
-
-
-def split_lines(src: str) -> list[str]:
-    """Split a page into lines the way every reader of this package does."""
-    if src.startswith("\ufeff"):
-        src = src[1:]
-    if "\r" in src:
-        src = src.replace("\r\n", "\n").replace("\r", "\n")
-    return src.split("\n")
-
-
-def build(factory: Callable[[], T], lineno: int, colno: int = 1) -> T:
-    try:
-        return factory()
-    except (ValueError, TypeError) as exc:
-        raise ParseError(str(exc), lineno, colno) from None
-
-
-class _Reader:
-    def __init__(self, src: str, fast: bool) -> None:
+class EventReader:
+    def __init__(self, src: str, fast: bool, lead: str = "") -> None:
+        self.src = src
+        self.lead = lead
         self.lines = split_lines(src)
         self.fast = fast
         self.extra: list[str] = []
+        self.marks: list[Mark] = []
+
+    def keep(self, line: str, lineno: int) -> None:
+        """A line the reader does not understand: kept verbatim, in place."""
+        self.extra.append(line)
+        self.marks.append(("extra", line, lineno, lineno + 1))
 
     def text(self, raw: str) -> str:
         return _inline.text(raw.strip(BLANK), fast=self.fast).strip(BLANK)
@@ -112,6 +89,7 @@ class _Reader:
         n = len(lines)
         i = 0
         formats: str | None = None
+        formats_line = 0
         while i < n:
             line = lines[i]
             if line.startswith("### ["):
@@ -121,8 +99,9 @@ class _Reader:
             if not is_blank(line):
                 if formats is None and line.startswith("Formats:"):
                     formats = line
+                    formats_line = i
                 else:
-                    self.extra.append(line)
+                    self.keep(line, i)
             i += 1
         else:
             raise ParseError(
@@ -142,12 +121,14 @@ class _Reader:
         except ValueError as exc:
             raise ParseError(f"invalid date in the date heading: {exc}", i + 1, 6) from None
         prefix = m[4]
+        self.marks.append(("date", (date, prefix), i, i + 1))
         i += 1
         while i < n and is_blank(lines[i]):
             i += 1
         category = None
         if i < n and _CATEGORY.match(lines[i]):
             category = self.text(lines[i][5:])
+            self.marks.append(("category", category, i, i + 1))
             i += 1
             while i < n and is_blank(lines[i]):
                 i += 1
@@ -155,12 +136,14 @@ class _Reader:
             raise ParseError("expected the title line '# …'", min(i, n - 1) + 1, 1)
         title_line = i
         title = self.text(lines[i][1:])
+        self.marks.append(("title", title, i, i + 1))
         i += 1
         body, i = self._body(i)
         sections = self._sections(i)
-        slug = self._slug(formats, date, prefix)
+        slug = self._slug(formats, date, prefix, formats_line)
         sources, cover, related, changes, language = sections
-        return build(
+        spelling = Spelling(self.src, self.marks, self.lead)
+        ev = build(
             lambda: Event(
                 date=date,
                 title=title,
@@ -174,11 +157,14 @@ class _Reader:
                 prefix=prefix,
                 language=language,
                 extra=tuple(self.extra),
+                spelling=spelling,
             ),
             title_line + 1,
         )
+        attach(spelling, ev)
+        return ev
 
-    def _slug(self, formats: str | None, date: _dt.date, prefix: str) -> str | None:
+    def _slug(self, formats: str | None, date: _dt.date, prefix: str, at: int) -> str | None:
         if formats is None:
             return None
         line = formats
@@ -187,8 +173,10 @@ class _Reader:
             base = f"{prefix}/news/{day_folder(date)}/"
             slug = m[1][len(base) :]
             if m[1].startswith(base) and is_slug(slug):
+                self.marks.append(("formats", (date, prefix, slug), at, at + 1))
                 return slug
         self.extra.insert(0, line)
+        self.marks.append(("extra", line, at, at + 1))
         return None
 
     def _body(self, i: int) -> tuple[str, int]:
@@ -205,6 +193,7 @@ class _Reader:
                 )
                 if value:
                     paras.append(value)
+                    self.marks.append(("para", value, start, start + len(para)))
                 para.clear()
 
         while i < len(lines):
@@ -215,7 +204,7 @@ class _Reader:
                 flush()
             elif _ANY_HEADING.match(line):
                 flush()
-                self.extra.append(line)
+                self.keep(line, i)
             else:
                 if not para:
                     start = i
@@ -248,8 +237,10 @@ class _Reader:
         cover: str | None = None
         language: Language | None = None
         kind = "unknown"
+        marks = self.marks
         while i < n:
             line = lines[i]
+            at = i
             i += 1
             if is_blank(line):
                 continue
@@ -259,17 +250,23 @@ class _Reader:
                 if name in SOURCES_HEADINGS:
                     kind = "sources"
                     language = language or SOURCES_HEADINGS[name]
+                    marks.append(("head:sources", SOURCES_HEADINGS[name], at, i))
                 elif name in RELATED_HEADINGS:
                     kind = "related"
                     language = language or RELATED_HEADINGS[name]
+                    marks.append(("head:related", RELATED_HEADINGS[name], at, i))
                 elif name == CHANGES_HEADING:
                     kind = "changes"
+                    marks.append(("head:changes", None, at, i))
                 elif name == UNPARSED_HEADING:
-                    self.extra.extend(x for x in lines[i:] if not is_blank(x))
+                    marks.append(("head:unparsed", None, at, i))
+                    for j in range(i, n):
+                        if not is_blank(lines[j]):
+                            self.keep(lines[j], j)
                     break
                 else:
                     kind = "unknown"
-                    self.extra.append(line)
+                    self.keep(line, at)
                 continue
             if kind == "related" and self.fast:
                 # The commonest line of all, "N. [title](url) _Context: a, b_", in one step.
@@ -277,12 +274,13 @@ class _Reader:
                 if fm is not None and fm[6] and fm[2]:
                     found = context_tags(unescape(fm[7]))
                     if found is not None:
-                        related.append(
-                            _related_item(unescape(fm[1]), normalize_url(fm[2]), found[1], i)
-                        )
+                        url = unescape(fm[2]) if "&" in fm[2] else fm[2]
+                        rel = _related_item(unescape(fm[1]), url, found[1], i)
+                        related.append(rel)
+                        marks.append(("related", (rel, found[0]), at, i))
                         continue
             im = _ITEM.match(line)
-            item: Source | Related | Change | None = None
+            value: Hashable = None
             if im and kind != "unknown":
                 col = im.end() + 1
                 fast = _inline.item_nodes(line) if self.fast else None
@@ -296,22 +294,28 @@ class _Reader:
                         and got[0][2]
                     ):
                         cover = self._cover(got[0][2], i, col)
+                        marks.append(("sources", ("cover", cover), at, i))
                         continue
-                    item = self._source(got, i, col)
-                    if item is not None:
-                        sources.append(item)
+                    source = self._source(got, i, col)
+                    if source is not None:
+                        sources.append(source)
+                        value = source
                 elif kind == "related":
-                    item = self._related(got, i, col)
-                    if item is not None:
-                        related.append(item)
+                    found_rel = self._related(got, i, col)
+                    if found_rel is not None:
+                        related.append(found_rel[0])
+                        value = found_rel
                 else:
-                    item = self._change(got, i, col)
-                    if item is not None:
-                        changes.append(item)
-            if item is None:
-                self.extra.append(line)
+                    change = self._change(got, i, col)
+                    if change is not None:
+                        changes.append(change)
+                        value = change
+            if value is None:
+                self.keep(line, at)
+            else:
+                marks.append((kind, value, at, i))
         if not (sources or related or cover is not None):
-            language = "en" if changes else None
+            language = None  # "Changes:" is the one heading without a Chinese spelling
         return tuple(sources), cover, tuple(related), tuple(changes), language
 
     @staticmethod
@@ -336,16 +340,18 @@ class _Reader:
         return None
 
     @staticmethod
-    def _related(got: list[_inline.Node], lineno: int, col: int) -> Related | None:
+    def _related(
+        got: list[_inline.Node], lineno: int, col: int
+    ) -> tuple[Related, Language | None] | None:
         if not got or got[0][0] != "link" or not got[0][2]:
             return None
         title, url = got[0][1].strip(BLANK), got[0][2]
         if len(got) == 1:
-            return build(lambda: Related(title=title, url=url), lineno, col)
+            return build(lambda: Related(title=title, url=url), lineno, col), None
         if len(got) == 3 and got[1] == ("text", " ") and got[2][0] == "em":
             found = context_tags(got[2][1])
             if found is not None:
-                return _related_item(title, url, found[1], lineno, col)
+                return _related_item(title, url, found[1], lineno, col), found[0]
         return None
 
     @staticmethod
@@ -374,7 +380,7 @@ def loads(src: str | bytes, *, fast: bool = True) -> Event:
     ``fast=False`` sends every line through mistune instead of the
     regular-expression fast path; the result is the same, only slower.
     """
-    return _Reader(as_text(src), fast).read()
+    return EventReader(as_text(src), fast, bom(src)).read()
 
 
 # ---------------------------------------------------------------- writing
@@ -402,26 +408,18 @@ def _body_md(body: str) -> str:
     return "\n".join(out)
 
 
-def written(build: Callable[[Callable[[str], str]], str], expected: list[_inline.Node]) -> str:
-    """``build(plain)`` when it reads back as ``expected``, else ``build(escape)``."""
-    line = build(_line_text)
-    if _inline.nodes(line) == expected:
-        return line
-    return build(_inline.escape)
-
-
 def _url(url: str) -> str:
     return _inline.escape_url_dest(url)
 
 
-def _source_line(s: Source) -> str:
+def _source_line(s: Source, number: int = 1) -> str:
     expected: list[_inline.Node] = [("link", s.name, s.url)]
     if s.image is not None:
         expected += [("text", " "), ("link", "IMG", s.image)]
         img = f" [IMG]({_url(s.image)})"
     else:
         img = ""
-    return "1. " + written(lambda esc: f"[{esc(s.name)}]({_url(s.url)}){img}", expected)
+    return f"{number}. " + written(lambda esc: f"[{esc(s.name)}]({_url(s.url)}){img}", expected)
 
 
 def _linked(title: str, url: str, em: str | None) -> str:
@@ -437,7 +435,13 @@ def _linked(title: str, url: str, em: str | None) -> str:
 
 
 def dumps(ev: Event) -> str:
-    """Write an event in the layout of the newest generator."""
+    """Write an event in the canonical layout of its edition (its spelling unused).
+
+    English: the newest generator's (the seed page's). Chinese: the zh generator's of
+    December 2019 (no blank after the title, sources numbered 1, 2, 3).
+    """
+    language = ev.language or guess_language(ev.title, ev.category)
+    zh = language == "zh"
     out: list[str] = []
     if ev.slug is not None:
         f = ev.format_urls
@@ -446,15 +450,17 @@ def dumps(ev: Event) -> str:
     out.append(f"### [{day_label(d)}]({ev.day_url})\n\n")
     if ev.category is not None:
         out.append(f"##### {_line_text(ev.category)}\n")
-    out.append(f"# {_line_text(ev.title)} \n\n")
+    out.append(f"# {_line_text(ev.title)}\n\n" if zh else f"# {_line_text(ev.title)} \n\n")
     out.append(_body_md(ev.body))
     out.append("\n\n")
-    sources_h, related_h, label = WRITE_HEADINGS[ev.language or "en"]
+    sources_h, related_h, label = WRITE_HEADINGS[language]
     if ev.sources or ev.cover_image is not None:
         out.append(f"\n### {sources_h}\n\n")
-        out.extend(_source_line(s) + "\n" for s in ev.sources)
+        for n, s in enumerate(ev.sources, 1):
+            out.append(_source_line(s, n if zh else 1) + "\n")
         if ev.cover_image is not None:
-            out.append(f"1. [{COVER_IMAGE}]({_url(ev.cover_image)})\n")
+            n = len(ev.sources) + 1 if zh else 1
+            out.append(f"{n}. [{COVER_IMAGE}]({_url(ev.cover_image)})\n")
     if ev.changes:
         out.append(f"\n### {CHANGES_HEADING}\n\n")
         for n, c in enumerate(ev.changes, 1):

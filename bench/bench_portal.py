@@ -1,0 +1,109 @@
+"""Portal import throughput against mwparserfromhell's bare parse(), in the same run.
+
+    python bench/bench_portal.py [--repeat N] [--corpus DIR] [--days N]
+
+1. newsevent.portal.read() of every corpus wikitext page (events, day page, links) against
+   mwparserfromhell.parse() of the same texts (parsing only: no events are built).
+2. `newsevent import` of N day pages (the corpus pages repeated under other dates, default
+   9,000: about 25 years of the portal) with --jobs 2, wall time.
+
+Every measurement is the best of N interleaved rounds, so that a noisy neighbour slows both
+sides of a ratio alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import mwparserfromhell
+
+from newsevent import portal
+
+HERE = Path(__file__).resolve().parent
+
+
+def corpus_dir(arg: str | None) -> Path:
+    path = Path(
+        arg or os.environ.get("NEWSEVENT_CORPUS") or HERE.parent.parent / "shared" / "corpus"
+    )
+    if not (path / "wikitext").is_dir():
+        sys.exit(f"no corpus wikitext under {path}")
+    return path
+
+
+def best(fn: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--corpus")
+    ap.add_argument("--days", type=int, default=9000)
+    args = ap.parse_args()
+    root = corpus_dir(args.corpus)
+    texts = [p.read_text("utf-8") for p in sorted((root / "wikitext").rglob("*.wiki"))]
+    rounds = max(1, 2000 // len(texts))
+    print(f"{len(texts)} pages, {sum(map(len, texts)):,} characters; {rounds} passes per timing")
+
+    def ours() -> None:
+        for _ in range(rounds):
+            for t in texts:
+                portal.read(t)
+
+    def theirs() -> None:
+        for _ in range(rounds):
+            for t in texts:
+                mwparserfromhell.parse(t)
+
+    a = b = float("inf")
+    for _ in range(args.repeat):  # interleaved
+        a = min(a, best(ours, 1))
+        b = min(b, best(theirs, 1))
+    n = rounds * len(texts)
+    print(f"portal.read:             {n / a:8.0f} pages/s")
+    print(f"mwparserfromhell.parse:  {n / b:8.0f} pages/s")
+    print(f"ratio: {b / a:.1f}x (goal: at least 10x)")
+
+    if args.days < 1:
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "wikitext"
+        start = dt.date(2001, 1, 1)
+        for k in range(args.days):
+            d = start + dt.timedelta(days=k)
+            text = re.sub(
+                r"\|year=\d+\|month=\d+\|day=\d+",
+                f"|year={d.year}|month={d.month:02d}|day={d.day}",
+                texts[k % len(texts)],
+                count=1,
+            )
+            path = src / f"{d.year}" / f"{d.month:02d}" / f"{d.isoformat()}.wiki"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, "utf-8")
+        cmd = [sys.executable, "-m", "newsevent", "import", str(src), "--jobs", "2"]
+        wall = []
+        for r in range(min(args.repeat, 2)):
+            out = Path(tmp) / f"archive{r}"
+            t = time.perf_counter()
+            subprocess.run([*cmd, "-o", str(out)], check=True, capture_output=True)
+            wall.append(time.perf_counter() - t)
+        print(f"import of {args.days} days, --jobs 2: {min(wall):.1f} s (goal: under 5 s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,265 @@
+"""What day pages and front pages share: telling pages apart, entries, kept lines."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Hashable
+
+from .. import _inline
+from .._errors import ParseError
+from .._model import (
+    UNPARSED_LABEL,
+    DayPage,
+    Entry,
+    FrontPage,
+    Language,
+)
+from .._spelling import Mark, Spelling
+from .._text import BLANK
+from .common import (
+    build,
+    context_tags,
+    guess_language,
+    is_blank,
+    same_day,
+    split_lines,
+    written,
+)
+
+DAY = re.compile(
+    r"## \[(\d{4})-(\d{2})-(\d{1,2})\]"
+    r"\(((?:/[^/?#()\s]+)*)/news/(\d{4})/(\d{2})/(\d{1,2})/index\.md\)[ \t]*"
+)
+H2 = re.compile(r"##[ \t]+(.*?)[ \t]*")
+RULE = re.compile(r"[ \t]*---[ \t]*")
+_CATEGORY = re.compile(r"#####(?:[ \t]|$)")
+_UNPARSED = f"## {UNPARSED_LABEL}"
+# The first line that starts an event page ("### [") or a listing page ("##" but not "###").
+FIRST_HEADING = re.compile(r"^(?:### \[|##(?!#))", re.MULTILINE)
+DAY_FORMATS = "Formats: [HTML]({0}.html)  [JSON]({0}.json)  [XML]({0}.xml)"
+FRONT_FORMATS = "Formats: [HTML](/index.html)  [JSON](/index.json)  [XML](/index.xml)"
+
+
+def _is_h2(line: str) -> bool:
+    return line.startswith("##") and not line.startswith("###") and not _CATEGORY.match(line)
+
+
+def kind(lines: list[str]) -> str:
+    """``"event"``, ``"day"`` or ``"front"``: what the first heading says the page is.
+
+    A page whose first ``##`` heading is a day heading is a day page, unless it
+    has ``---`` lines (before any ``## Unparsed:`` section): then it is a front page.
+    """
+    for n, line in enumerate(lines):
+        if line.startswith("### ["):
+            return "event"
+        if _is_h2(line):
+            body = lines[n:]
+            end = next((i for i, x in enumerate(body) if x.rstrip(BLANK) == _UNPARSED), len(body))
+            if any(RULE.fullmatch(x) for x in body[:end]):
+                return "front"
+            return "day" if is_day_heading(line) else "front"
+    return "event"
+
+
+def is_day_heading(line: str) -> bool:
+    """True for ``## [YYYY-MM-D](…/news/YYYY/MM/D/index.md)`` with both dates the same."""
+    m = DAY.fullmatch(line)
+    return m is not None and same_day(m)
+
+
+class ListingReader:
+    def __init__(self, src: str, lead: str = "") -> None:
+        self.src = src
+        self.lead = lead
+        self.lines = split_lines(src)
+        self.marks: list[Mark] = []
+        self.extra_at: list[int] = []  # the line of each extra line
+        self.extra: list[str] = []
+        self.language: Language | None = None
+        self.i = 0
+        self.preamble_end = 0  # extra[:preamble_end] came before the first heading
+
+    def text(self, raw: str) -> str:
+        return _inline.text(raw.strip(BLANK)).strip(BLANK)
+
+    def keep(self, line: str, lineno: int) -> None:
+        """A line the reader does not understand: kept verbatim, in place."""
+        self.extra.append(line)
+        self.extra_at.append(lineno)
+
+    def spelling(self) -> Spelling:
+        marks = self.marks + [
+            ("extra", line, n, n + 1) for line, n in zip(self.extra, self.extra_at, strict=True)
+        ]
+        return Spelling(self.src, marks, self.lead)
+
+    def preamble(self) -> None:
+        """Skip to the first ``##`` heading, keeping every non-blank line in ``extra``."""
+        lines = self.lines
+        while self.i < len(lines):
+            line = lines[self.i]
+            if line.startswith("##") and not line.startswith("###"):
+                self.preamble_end = len(self.extra)
+                return
+            if not is_blank(line):
+                self.keep(line, self.i)
+            self.i += 1
+        raise ParseError("not a listing page: no '## ' heading", 1, 1)
+
+    def take_formats(self, formats_line: str, value: Hashable) -> bool:
+        """Whether the preamble had ``formats_line``; the first such line leaves ``extra``."""
+        for n in range(self.preamble_end):
+            if self.extra[n].rstrip(BLANK) == formats_line:
+                del self.extra[n]
+                at = self.extra_at.pop(n)
+                self.marks.append(("formats", value, at, at + 1))
+                self.preamble_end -= 1
+                return True
+        return False
+
+    def entries(self, stop: re.Pattern[str] | None = None) -> tuple[Entry, ...]:
+        """Read entries up to the next ``##`` heading (or a line matching ``stop``)."""
+        lines = self.lines
+        out: list[Entry] = []
+        category: str | None = None
+        category_line = ""
+        category_at = 0
+        current: dict[str, object] | None = None
+        current_no = 0
+        parts: list[tuple[str, int]] = []  # the lines of the current entry: part, line
+
+        def finish() -> None:
+            nonlocal current
+            if current is not None:
+                fields = current
+                entry = build(lambda: Entry(**fields), current_no)  # type: ignore[arg-type]
+                out.append(entry)
+                for part, at in parts:
+                    # Each line is aligned on its own value: a new title keeps the summary.
+                    value: Hashable = {
+                        "entry": (entry.title, entry.url),
+                        "entry.category": entry.category,
+                        "entry.summary": entry.summary,
+                        "entry.context": (entry.context, self.language),
+                    }[part]
+                    self.marks.append((part, value, at, at + 1))
+                current = None
+
+        while self.i < len(lines):
+            line = lines[self.i]
+            if (
+                line.startswith("##") and not line.startswith("###") and not _CATEGORY.match(line)
+            ) or (stop is not None and stop.fullmatch(line)):
+                break
+            at = self.i
+            self.i += 1
+            if is_blank(line):
+                continue
+            if _CATEGORY.match(line):
+                finish()
+                if category is not None:
+                    self.keep(category_line, category_at)
+                category, category_line, category_at = self.text(line[5:]), line, at
+                continue
+            if line.startswith("### "):
+                finish()
+                got = _inline.nodes(line[4:].strip(BLANK))
+                if len(got) == 1 and got[0][0] == "link" and got[0][2]:
+                    current = {
+                        "title": got[0][1].strip(BLANK),
+                        "url": got[0][2],
+                        "category": category,
+                    }
+                    current_no = self.i
+                    parts = [("entry", at)]
+                    if category is not None:
+                        parts.insert(0, ("entry.category", category_at))
+                else:
+                    if category is not None:
+                        self.keep(category_line, category_at)
+                    self.keep(line, at)
+                category = None
+                continue
+            if current is not None:
+                tags = self._context(line)
+                if tags is not None and "context" not in current:
+                    current["context"] = tags
+                    parts.append(("entry.context", at))
+                    continue
+                if tags is None and "summary" not in current and "context" not in current:
+                    current["summary"] = self.text(line)
+                    parts.append(("entry.summary", at))
+                    continue
+            self.keep(line, at)
+        finish()
+        if category is not None:
+            self.keep(category_line, category_at)
+        return tuple(out)
+
+    def _context(self, line: str) -> tuple[str, ...] | None:
+        got = _inline.nodes(line.strip(BLANK))
+        if len(got) != 1 or got[0][0] != "em":
+            return None
+        found = context_tags(got[0][1])
+        if found is None:
+            return None
+        self.language = self.language or found[0]
+        return found[1]
+
+    def rest(self) -> None:
+        """Everything after the page's last heading: kept lines only."""
+        lines = self.lines
+        while self.i < len(lines):
+            line = lines[self.i]
+            self.i += 1
+            if line.rstrip(BLANK) == _UNPARSED:
+                self.marks.append(("head:unparsed", None, self.i - 1, self.i))
+                for j in range(self.i, len(lines)):
+                    if not is_blank(lines[j]):
+                        self.keep(lines[j], j)
+                self.i = len(lines)
+                return
+            if not is_blank(line):
+                self.keep(line, self.i - 1)
+
+
+def line_text(value: str) -> str:
+    text = _inline.literal(value)
+    if text.startswith("#") or RULE.fullmatch(text):
+        return "\\" + text
+    return text
+
+
+def entry_lines(e: Entry, label: str, gap: str) -> str:
+    out = []
+    if e.category is not None:
+        out.append(f"##### {line_text(e.category)}\n")
+    url = _inline.escape_url_dest(e.url)
+    title = written(lambda esc: f"[{esc(e.title)} ]({url})", [("link", e.title + " ", e.url)])
+    out.append(f"### {title}\n")
+    if e.summary is not None:
+        out.append(line_text(e.summary) + "\n")
+    if e.context:
+        em = f"{label}: {', '.join(e.context)}"
+        out.append(written(lambda esc: f"_{esc(em)}_", [("em", em)]) + "\n")
+    out.append(gap)
+    return "".join(out)
+
+
+def unparsed_section(extra: tuple[str, ...]) -> str:
+    if not extra:
+        return ""
+    return f"## {UNPARSED_LABEL}\n\n" + "".join(line + "\n" for line in extra)
+
+
+def edition(page: DayPage | FrontPage) -> Language:
+    if page.language is not None:
+        return page.language
+    entries = page.entries
+    return guess_language(*(e.title for e in entries[:3]), *(e.category for e in entries[:3]))
+
+
+def section_link(label: str, url: str) -> str:
+    dest = _inline.escape_url_dest(url)
+    return written(lambda esc: f"[{esc(label)}]({dest})", [("link", label, url)])

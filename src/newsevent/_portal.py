@@ -1,0 +1,471 @@
+"""Reading one day page of Wikipedia's Current Events Portal into typed pages."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from typing import NamedTuple
+from urllib.parse import quote
+
+import attrs
+
+from ._errors import ParseError
+from ._model import DayPage, Entry, Event, Source, day_folder
+from ._slug import context_slug
+from ._text import as_text
+from ._wikitext import (
+    ExternalLink,
+    Rendered,
+    WikiLink,
+    _close_template,
+    _split_params,
+    render,
+)
+
+MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+LICENSE = "CC BY-SA 4.0"
+_START = re.compile(r"\{\{\s*[Cc]urrent[ _]events\s*\|")
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+_BOLD_HEADING = re.compile(r"'''((?:(?!''').)+)'''")
+_EQ_HEADING = re.compile(r"(=+)(.+?)\1")
+_BULLET = re.compile(r"(\*+)(.*)", re.DOTALL)
+_SPACES = re.compile(r"[ \t\n\r]+")
+# Characters the model cannot store (XML 1.0 excludes them): dropped from text.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def page_title(date: _dt.date) -> str:
+    """The portal's title of a day page: ``Portal:Current events/2018 February 10``."""
+    return f"Portal:Current events/{date.year} {MONTHS[date.month - 1]} {date.day}"
+
+
+@attrs.frozen(kw_only=True)
+class Provenance:
+    """Where an imported day comes from, for attribution (CC BY-SA asks for it)."""
+
+    title: str
+    """The portal page's title, ``Portal:Current events/2018 February 10``."""
+    revision: int | None = None
+    """The revision id the wikitext is from, when known."""
+    timestamp: str | None = None
+    """When that revision was saved (as the API gave it), when known."""
+
+    @property
+    def url(self) -> str:
+        """The address of the page, of the exact revision when it is known."""
+        t = quote(self.title.replace(" ", "_"), safe=":/")
+        if self.revision is not None:
+            return f"https://en.wikipedia.org/w/index.php?title={t}&oldid={self.revision}"
+        return f"https://en.wikipedia.org/wiki/{t}"
+
+    @property
+    def attribution(self) -> str:
+        """One line naming the source and its licence, written into every imported event."""
+        rev = f", revision {self.revision}" if self.revision is not None else ""
+        return (
+            f"From Wikipedia, {self.title}{rev} ({self.url}), by Wikipedia contributors, {LICENSE}."
+        )
+
+
+@attrs.frozen(kw_only=True)
+class Remainder:
+    """Wikitext the reader did not turn into pages, kept verbatim with its line number."""
+
+    line: int
+    """The 1-based line of the page where it starts."""
+    text: str
+    """The text as written (comments removed)."""
+
+
+@attrs.frozen(kw_only=True)
+class Item:
+    """What the portal says around one imported event."""
+
+    line: int
+    """The 1-based line of the bullet."""
+    event: Event
+    section: str | None
+    """The section heading above the bullet (``Armed conflicts and attacks``), if any."""
+    stories: tuple[str, ...]
+    """The story lines above the bullet, outermost first (``Middle Eastern crisis``, …)."""
+    slug_title: str
+    """The title in the Context's spelling, from which the slug is made."""
+    tags: tuple[str, ...]
+    """The context tags of the day page's entry: the section, then each story."""
+
+
+@attrs.frozen(kw_only=True)
+class PortalDay:
+    """One day page of the portal, read: events, the day's listing and the rest."""
+
+    date: _dt.date
+    events: tuple[Event, ...]
+    day: DayPage
+    """The day's listing: one entry per event, at ``/news/YYYY/MM/D/<slug>.md``."""
+    items: tuple[Item, ...]
+    """Per event, in the same order: its line, section and story chain."""
+    remainder: tuple[Remainder, ...]
+    """Everything not understood, verbatim, with line numbers."""
+    wikilinks: tuple[WikiLink, ...]
+    """Every ``[[…]]`` link of the page, in page order."""
+    external_links: tuple[ExternalLink, ...]
+    """Every external link of the page, in page order."""
+    provenance: Provenance
+
+
+class _Line(NamedTuple):
+    number: int
+    text: str
+
+
+def _clean(text: str) -> str:
+    if _NOT_XML.search(text):
+        text = _NOT_XML.sub("", text)
+    return text
+
+
+_UNTIDY = re.compile(r"[\t\n\r]|  ")
+
+
+def _one_line(text: str) -> str:
+    if _UNTIDY.search(text) is not None:
+        text = _SPACES.sub(" ", text)
+    return text.strip(" \t\xa0")
+
+
+def _drop_comments(text: str) -> str:
+    if "<!--" not in text:
+        return text
+    return _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text)
+
+
+def _params(text: str, start: int, end: int) -> dict[str, tuple[str, int]]:
+    """The named parameters of the template text[start:end]: value and its offset."""
+    inside = text[start + 2 : end - 2]
+    parts = _split_params(inside)
+    out: dict[str, tuple[str, int]] = {}
+    pos = start + 2 + len(parts[0]) + 1
+    for p in parts[1:]:
+        key, sep, value = p.partition("=")
+        if sep:
+            out[key.strip().lower()] = (value, pos + len(key) + 1)
+        pos += len(p) + 1
+    return out
+
+
+def _where(text: str, pos: int) -> tuple[int, int]:
+    line = text.count("\n", 0, pos) + 1
+    col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    return line, col
+
+
+def _template_date(text: str, params: dict[str, tuple[str, int]], start: int) -> _dt.date | None:
+    if not all(k in params for k in ("year", "month", "day")):
+        return None
+    try:
+        return _dt.date(*(int(params[k][0].strip()) for k in ("year", "month", "day")))
+    except ValueError:
+        line, col = _where(text, start)
+        raise ParseError("the Current events template names no valid date", line, col) from None
+
+
+def _logical_lines(text: str, start: int, end: int) -> list[_Line]:
+    """The lines of text[start:end] with their numbers; a template or reference left open
+    at the end of a line continues on the next ones."""
+    number = text.count("\n", 0, start) + 1
+    raw = text[start:end].split("\n")
+    out: list[_Line] = []
+    i = 0
+    while i < len(raw):
+        line = raw[i]
+        first = number + i
+        i += 1
+        if line.count("{{") > line.count("}}") or _open_ref(line):
+            # Join the next lines only when they close what this one opened.
+            joined = line
+            for k in range(i, min(i + 20, len(raw))):
+                joined += "\n" + raw[k]
+                if joined.count("{{") <= joined.count("}}") and not _open_ref(joined):
+                    line = joined
+                    i = k + 1
+                    break
+        out.append(_Line(first, line))
+    return out
+
+
+def _open_ref(line: str) -> bool:
+    low = line.lower()
+    return low.count("<ref") > low.count("</ref") + low.count("/>") if "<ref" in low else False
+
+
+class _Bullet(NamedTuple):
+    line: int
+    depth: int
+    rendered: Rendered
+    section: str | None
+
+
+def read(
+    data: str | bytes,
+    *,
+    date: _dt.date | None = None,
+    title: str | None = None,
+    revision: int | None = None,
+    timestamp: str | None = None,
+) -> PortalDay:
+    """Read a day page of the portal (its wikitext, as str or UTF-8 bytes).
+
+    The date comes from the page's ``{{Current events|year=…|month=…|day=…}}`` template,
+    or from ``date`` (which wins when both are there). ``title``, ``revision`` and
+    ``timestamp`` name where the text comes from; the title defaults to the portal's own
+    for the date. Raises :class:`newsevent.ParseError` when the text is not UTF-8 or no
+    date can be found; everything else the reader does not understand is kept in
+    :attr:`PortalDay.remainder`.
+    """
+    text = as_text(data).replace("\r\n", "\n").replace("\r", "\n")
+    # Characters no format can carry (XML 1.0 excludes them) are dropped once, here.
+    text = _drop_comments(_clean(text))
+    outside: list[tuple[int, int]] = []
+    m = _START.search(text)
+    page_date: _dt.date | None = None
+    if m is None:
+        region = (0, len(text))
+    else:
+        end = _close_template(text, m.start())
+        last = text.rfind("}}")
+        if "content=" in text[m.start() : end if end > 0 else len(text)].replace(" ", "") and (
+            last > m.start()
+        ):
+            # The news is the content parameter: it ends at the page's last "}}", so that a
+            # stray brace inside it cannot cut the day short.
+            end = last + 2
+        if end < 0:
+            line, col = _where(text, m.start())
+            raise ParseError("the Current events template is not closed", line, col)
+        params = _params(text, m.start(), end)
+        page_date = _template_date(text, params, m.start())
+        outside.append((0, m.start()))
+        if "content" in params:
+            value, at = params["content"]
+            region = (at, at + len(value))
+            outside.append((end, len(text)))
+        else:
+            bottom = _START.search(text, end)
+            stop = len(text)
+            after = len(text)
+            while bottom is not None:
+                b_end = _close_template(text, bottom.start())
+                if b_end < 0:
+                    break
+                if "bottom" in _params(text, bottom.start(), b_end):
+                    stop, after = bottom.start(), b_end
+                    break
+                bottom = _START.search(text, b_end)
+            region = (end, stop)
+            outside.append((after, len(text)))
+    day = date or page_date
+    if day is None:
+        raise ParseError(
+            "no date: the page has no {{Current events|year=…|month=…|day=…}} template "
+            "and none was given"
+        )
+    prov = Provenance(title=title or page_title(day), revision=revision, timestamp=timestamp)
+    return _Reader(text, day, prov).run(region, outside)
+
+
+class _Reader:
+    def __init__(self, text: str, date: _dt.date, prov: Provenance) -> None:
+        self.text = text
+        self.date = date
+        self.prov = prov
+        self.attribution = prov.attribution
+        self.remainder: list[Remainder] = []
+        self.wikilinks: list[WikiLink] = []
+        self.external: list[ExternalLink] = []
+
+    def keep(self, line: int, text: str) -> None:
+        self.remainder.append(Remainder(line=line, text=text))
+
+    def run(self, region: tuple[int, int], outside: list[tuple[int, int]]) -> PortalDay:
+        before = [x for x in outside if x[1] <= region[0]]
+        after = [x for x in outside if x[0] >= region[1]]
+        for a, b in before:
+            self._outside(a, b)
+        bullets = self._bullets(region)
+        for a, b in after:
+            self._outside(a, b)
+        events, items = self._events(bullets)
+        self.remainder.sort(key=lambda r: r.line)
+        entries = tuple(self._entry(it) for it in items)
+        extra = tuple(
+            f"wikitext line {r.line + k}: {part}"
+            for r in self.remainder
+            for k, part in enumerate(r.text.split("\n"))
+            if part.strip(" \t")
+        )
+        listing = DayPage(
+            date=self.date,
+            entries=entries,
+            language="en",
+            extra=extra,
+        )
+        return PortalDay(
+            date=self.date,
+            events=events,
+            day=listing,
+            items=items,
+            remainder=tuple(self.remainder),
+            wikilinks=tuple(self.wikilinks),
+            external_links=tuple(self.external),
+            provenance=self.prov,
+        )
+
+    def _outside(self, a: int, b: int) -> None:
+        for ln in _logical_lines(self.text, a, b):
+            if ln.text.strip():
+                r = render(ln.text, ln.number)
+                self.wikilinks.extend(r.wikilinks)
+                self.external.extend(r.external)
+                self.keep(ln.number, ln.text)
+
+    def _bullets(self, region: tuple[int, int]) -> list[_Bullet]:
+        section: str | None = None
+        bullets: list[_Bullet] = []
+        for ln in _logical_lines(self.text, *region):
+            s = ln.text.strip()
+            if not s:
+                continue
+            heading: str | None = None
+            if s[0] == ";":
+                heading = s[1:]
+            elif s.startswith("'''") and (hm := _BOLD_HEADING.fullmatch(s)) is not None:
+                heading = hm.group(1)
+            elif s[0] == "=" and (em := _EQ_HEADING.fullmatch(s)) is not None:
+                heading = em.group(2)
+            if heading is not None:
+                r = render(heading, ln.number)
+                self.wikilinks.extend(r.wikilinks)
+                self.external.extend(r.external)
+                section = _one_line(r.plain) or None
+                if r.external or r.unknown:
+                    self.keep(ln.number, ln.text)
+                continue
+            bm = _BULLET.fullmatch(ln.text.lstrip(" \t"))
+            if bm is None:
+                r = render(ln.text, ln.number)
+                self.wikilinks.extend(r.wikilinks)
+                self.external.extend(r.external)
+                self.keep(ln.number, ln.text)
+                continue
+            r = render(bm.group(2), ln.number)
+            self.wikilinks.extend(r.wikilinks)
+            self.external.extend(r.external)
+            bullets.append(_Bullet(ln.number, len(bm.group(1)), r, section))
+        return bullets
+
+    def _events(self, bullets: list[_Bullet]) -> tuple[tuple[Event, ...], tuple[Item, ...]]:
+        events: list[Event] = []
+        items: list[Item] = []
+        stack: list[_Bullet] = []
+        seen: set[str] = set()
+        folder = day_folder(self.date)
+        for k, b in enumerate(bullets):
+            while stack and (stack[-1].depth >= b.depth or stack[-1].section != b.section):
+                stack.pop()
+            nxt = bullets[k + 1] if k + 1 < len(bullets) else None
+            has_children = nxt is not None and nxt.depth > b.depth and nxt.section == b.section
+            if not has_children and not b.rendered.sources and not b.rendered.plain.strip():
+                self.keep(b.line, "*" * b.depth + b.rendered.raw)
+                continue
+            if has_children and not b.rendered.sources:
+                stack.append(b)
+                for u in b.rendered.unknown:
+                    self.keep(b.line, u)
+                continue
+            ev, item = self._event(b, stack, seen, folder)
+            events.append(ev)
+            items.append(item)
+            if has_children:
+                stack.append(b)
+        return tuple(events), tuple(items)
+
+    def _event(
+        self, b: _Bullet, stack: list[_Bullet], seen: set[str], folder: str
+    ) -> tuple[Event, Item]:
+        r = b.rendered
+        for u in r.unknown:
+            self.keep(b.line, u)
+        title = _one_line(r.plain)
+        stories = tuple(_story(s.rendered) for s in stack)
+        tags = [b.section] if b.section else []
+        for s in stack:
+            tags.extend(_tags(s.rendered))
+        if stories:
+            category: str | None = stories[-1]
+        else:
+            first = next((t for t in map(_one_line, r.shown) if t), "")
+            category = first[:1].upper() + first[1:] if first else None
+        slug_title = r.raw.replace("\n", " ")
+        slug = context_slug(slug_title) or "event"
+        if slug in seen:
+            n = 2
+            while f"{slug}-{n}" in seen:
+                n += 1
+            slug = f"{slug}-{n}"
+        seen.add(slug)
+        sources: list[Source] = []
+        for c in r.sources:
+            try:
+                sources.append(Source(name=_one_line(c.name), url=c.url))
+            except ValueError as exc:
+                self.keep(b.line, f"[{c.url} {c.name}] ({exc})")
+        body_text = _one_line(r.md)
+        body = f"{body_text}\n\n{self.attribution}" if body_text else self.attribution
+        ev = Event(
+            date=self.date,
+            title=title,
+            category=category,
+            body=body,
+            sources=tuple(sources),
+            slug=slug,
+            language="en",
+        )
+        item = Item(
+            line=b.line,
+            event=ev,
+            section=b.section,
+            stories=stories,
+            slug_title=slug_title,
+            tags=tuple(t for t in (_tag(t) for t in tags) if t),
+        )
+        return ev, item
+
+    def _entry(self, item: Item) -> Entry:
+        ev = item.event
+        return Entry(
+            title=ev.title,
+            url=f"/news/{day_folder(self.date)}/{ev.slug}.md",
+            category=ev.category,
+            context=item.tags,
+        )
+
+
+def _story(r: Rendered) -> str:
+    s = _one_line(r.plain)
+    return s[:-1].rstrip() if s.endswith(":") else s
+
+
+def _tags(r: Rendered) -> list[str]:
+    """A story line's tags: each linked story of ``[[A]], [[B]]``, else the whole line."""
+    story = _story(r)
+    names = [_one_line(w.text) for w in r.wikilinks]
+    if len(names) > 1 and ", ".join(names) == story:
+        return names
+    return [story]
+
+
+def _tag(t: str) -> str:
+    # ", " separates tags on the page, so a story named "X, 2016" is tagged "X,2016".
+    return t.replace(", ", ",").strip(" \t\xa0")

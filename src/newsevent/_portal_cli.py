@@ -1,0 +1,462 @@
+"""The ``import`` and ``fetch`` commands: portal wikitext into an archive, and downloading it."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import hashlib
+import json
+import os
+import re
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator, Sequence
+from multiprocessing import get_context
+from typing import Any, NamedTuple
+
+from . import _api
+from ._errors import ParseError
+from ._model import DayPage, Language, day_folder
+from ._portal import page_title, read
+
+COMMANDS = frozenset({"import", "fetch"})
+API = "https://en.wikipedia.org/w/api.php"
+USER_AGENT = "newsevent/0.1 (https://pypi.org/project/newsevent/; portal fetcher) Python-urllib"
+_DATE_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})\.wiki$")
+_EXIT_OK, _EXIT_FAILED = 0, 1
+
+
+def add_parsers(sub: Any) -> None:
+    """Register the two commands on the main parser's subparsers."""
+    i = sub.add_parser(
+        "import",
+        help="import portal wikitext (files, directories or -) into a Markdown archive",
+        description=(
+            "Read day pages of Wikipedia's Current Events Portal (wikitext, as 'fetch' "
+            "writes them or as exported) and write their events and day pages in Markdown "
+            "at the site's paths under ARCHIVE/news/, chaining the previous-day links. "
+            "A page is rewritten only when its text changed."
+        ),
+        epilog="Exit codes: 0 every page imported, 1 some page failed, 2 usage error.",
+    )
+    i.add_argument("sources", nargs="+", metavar="SOURCE", help=".wiki file, directory, or -")
+    i.add_argument("-o", "--output", required=True, metavar="ARCHIVE", help="archive folder")
+    i.add_argument("--date", help="the day of a page read from standard input (YYYY-MM-DD)")
+    i.add_argument("-j", "--jobs", type=int, default=1, help="read in N processes (default 1)")
+    i.add_argument(
+        "--progress",
+        choices=["auto", "always", "never"],
+        default="auto",
+        help="progress bar on standard error (auto: only on a terminal)",
+    )
+    f = sub.add_parser(
+        "fetch",
+        help="download portal day pages from the MediaWiki Action API (needs the network)",
+        description=(
+            "Download the day pages of Wikipedia's Current Events Portal for the days "
+            "FIRST..LAST (inclusive) with the MediaWiki Action API, several titles per "
+            "request, and write OUTPUT/YYYY/MM/YYYY-MM-DD.wiki with a .json sidecar "
+            "(title, revision, timestamp, sha256). Days already downloaded are skipped, so "
+            "an interrupted run resumes where it stopped."
+        ),
+        epilog="Exit codes: 0 all fetched, 1 some request failed, 2 usage error.",
+    )
+    f.add_argument("first", help="first day, YYYY-MM-DD")
+    f.add_argument("last", nargs="?", help="last day, YYYY-MM-DD (default: the first)")
+    f.add_argument("-o", "--output", default="wikitext", help="cache folder (default wikitext)")
+    f.add_argument("--api", default=API, help=f"the API endpoint (default {API})")
+    f.add_argument("--batch", type=int, default=50, help="titles per request (1-50, default 50)")
+    f.add_argument("--maxlag", type=int, default=5, help="maxlag parameter in seconds (default 5)")
+    f.add_argument("--retries", type=int, default=5, help="tries per request (default 5)")
+    f.add_argument("--backoff", type=float, default=2.0, help="first retry wait in seconds")
+    f.add_argument("--timeout", type=float, default=60.0, help="seconds per request")
+    f.add_argument("--user-agent", default=USER_AGENT, help="User-Agent header to send")
+    f.add_argument("--refresh", action="store_true", help="download days already in the cache")
+
+
+def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Run ``import`` or ``fetch``."""
+    if args.command == "import":
+        return _import(args, parser)
+    return _fetch(args, parser)
+
+
+def _day(value: str, parser: argparse.ArgumentParser, what: str) -> _dt.date:
+    try:
+        return _dt.date.fromisoformat(value)
+    except ValueError:
+        parser.error(f"{what} must be a date YYYY-MM-DD, not {value!r}")
+
+
+# ------------------------------------------------------------------ import
+
+
+class _Read(NamedTuple):
+    source: str
+    day: DayPage | None
+    events: int
+    written: int
+    unchanged: int
+    error: str | None
+
+
+def _sidecar(path: str) -> dict[str, Any]:
+    side = os.path.splitext(path)[0] + ".json"
+    try:
+        with open(side, encoding="utf-8") as fh:
+            meta = json.load(fh)
+    except (OSError, ValueError):
+        return {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def _pages(
+    data: bytes, meta: dict[str, Any], date: _dt.date | None
+) -> tuple[dict[str, str], DayPage]:
+    revision = meta.get("revision")
+    day = read(
+        data,
+        date=date,
+        title=meta.get("title") if isinstance(meta.get("title"), str) else None,
+        revision=revision if isinstance(revision, int) else None,
+        timestamp=meta.get("timestamp") if isinstance(meta.get("timestamp"), str) else None,
+    )
+    folder = f"news/{day_folder(day.date)}"
+    files = {f"{folder}/{ev.slug}.md": _api.dumps(ev) for ev in day.events}
+    return files, day.day
+
+
+def _read_one(task: tuple[str, str]) -> _Read:
+    """Read one page and write its event pages (each day has its own folder, so the
+    processes never write the same file); the day page is handed back for chaining."""
+    path, root = task
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+        meta = _sidecar(path)
+        try:
+            files, day = _pages(data, meta, None)
+        except ParseError as exc:
+            # A page without its template is dated by its file name, as fetch names it.
+            named = _DATE_NAME.search(os.path.basename(path))
+            if not exc.msg.startswith("no date") or named is None:
+                raise
+            files, day = _pages(data, meta, _dt.date(*map(int, named.groups())))
+        written, unchanged = _write_all(root, files)
+        return _Read(path, day, len(files), written, unchanged, None)
+    except ParseError as exc:
+        return _Read(path, None, 0, 0, 0, str(exc if exc.path else exc.with_path(path)))
+    except OSError as exc:
+        return _Read(path, None, 0, 0, 0, f"{path}: {exc.strerror or exc}")
+
+
+def _write_all(root: str, files: dict[str, str]) -> tuple[int, int]:
+    written = unchanged = 0
+    for rel, text in files.items():
+        if _write(root, rel, text):
+            written += 1
+        else:
+            unchanged += 1
+    return written, unchanged
+
+
+def _inputs(sources: Sequence[str]) -> Iterator[str]:
+    for s in sources:
+        if os.path.isdir(s):
+            for top, dirs, names in os.walk(s):
+                dirs.sort()
+                for name in sorted(names):
+                    if name.endswith(".wiki"):
+                        yield os.path.join(top, name)
+        else:
+            yield s
+
+
+def _write(root: str, rel: str, text: str) -> bool:
+    """Write ``text`` to root/rel unless the file already holds it; True when written."""
+    path = os.path.join(root, *rel.split("/"))
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            if fh.read() == text:
+                return False
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        fh.write(text)
+    return True
+
+
+def _days_in(root: str) -> list[_dt.date]:
+    news = os.path.join(root, "news")
+    out: list[_dt.date] = []
+    if not os.path.isdir(news):
+        return out
+    for y in os.listdir(news):
+        for m in _listdir(os.path.join(news, y)):
+            for d in _listdir(os.path.join(news, y, m)):
+                if os.path.isfile(os.path.join(news, y, m, d, "index.md")):
+                    try:
+                        out.append(_dt.date(int(y), int(m), int(d)))
+                    except ValueError:
+                        continue
+    return sorted(out)
+
+
+def _listdir(path: str) -> list[str]:
+    try:
+        return os.listdir(path)
+    except OSError:
+        return []
+
+
+def _chain(root: str, changed: dict[_dt.date, DayPage]) -> tuple[int, int]:
+    """Write the imported day pages and point every day page's ``Previous Day...`` link
+    at the archive's day before it; the numbers of day pages written and left as they were."""
+    written = unchanged = 0
+    days = sorted(set(_days_in(root)) | set(changed))
+    for k, d in enumerate(days):
+        previous = f"/news/{day_folder(days[k - 1])}/index.md" if k else None
+        page = changed.get(d)
+        rel = f"news/{day_folder(d)}/index.md"
+        if page is None:
+            try:
+                loaded = _api.load(os.path.join(root, *rel.split("/")))
+            except (ParseError, OSError):
+                continue
+            if not isinstance(loaded, DayPage):
+                continue
+            page = loaded
+        if page.previous == previous and d not in changed:
+            continue
+        localised = previous is not None or any(e.context for e in page.entries)
+        language: Language | None = "en" if localised else None
+        page = DayPage(
+            date=page.date,
+            entries=page.entries,
+            previous=previous,
+            prefix=page.prefix,
+            formats=page.formats,
+            language=language,
+            extra=page.extra,
+        )
+        if _write(root, rel, _api.dumps(page)):
+            written += 1
+        else:
+            unchanged += 1
+    return written, unchanged
+
+
+def _import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from ._cli import _Progress  # the command line's own progress bar
+
+    if args.jobs < 1:
+        parser.error("--jobs must be at least 1")
+    date = _day(args.date, parser, "--date") if args.date else None
+    if "-" in args.sources and len(args.sources) > 1:
+        parser.error("'-' (standard input) cannot be mixed with other sources")
+    missing = [s for s in args.sources if s != "-" and not os.path.exists(s)]
+    for s in missing:
+        print(f"newsevent: {s}: no such file or directory", file=sys.stderr)
+    if missing:
+        return _EXIT_FAILED
+    if args.sources == ["-"]:
+        try:
+            files, page = _pages(sys.stdin.buffer.read(), {}, date)
+            w, u = _write_all(args.output, files)
+            results: Iterator[_Read] = iter([_Read("<stdin>", page, len(files), w, u, None)])
+        except ParseError as exc:
+            print(f"newsevent: {exc.with_path('<stdin>')}", file=sys.stderr)
+            return _EXIT_FAILED
+        total = 1
+    else:
+        paths = list(_inputs(args.sources))
+        total = len(paths)
+        results = _map([(p, args.output) for p in paths], args.jobs)
+    progress = _Progress(args.progress, sys.stderr, total)
+    done = failed = events = written = unchanged = 0
+    days: dict[_dt.date, DayPage] = {}
+    try:
+        for r in results:
+            done += 1
+            if r.error is not None or r.day is None:
+                failed += 1
+                progress.message(r.error or f"{r.source}: not read")
+            else:
+                events += r.events
+                written += r.written
+                unchanged += r.unchanged
+                days[r.day.date] = r.day
+            progress.update(done, failed)
+    finally:
+        progress.close()
+    day_written, day_unchanged = _chain(args.output, days)
+    written += day_written
+    unchanged += day_unchanged
+    print(
+        f"newsevent: {done - failed} days imported ({events} events), {written} pages "
+        f"written, {unchanged} unchanged, {failed} failed",
+        file=sys.stderr,
+    )
+    return _EXIT_FAILED if failed else _EXIT_OK
+
+
+def _map(tasks: list[tuple[str, str]], jobs: int) -> Iterator[_Read]:
+    if jobs <= 1 or len(tasks) <= 1:
+        yield from map(_read_one, tasks)
+        return
+    ctx = get_context("spawn" if sys.platform == "win32" else "fork")
+    chunk = max(1, min(64, len(tasks) // (jobs * 8)))
+    with ctx.Pool(jobs) as pool:
+        yield from pool.imap(_read_one, tasks, chunksize=chunk)
+
+
+# ------------------------------------------------------------------ fetch
+
+
+class FetchError(Exception):
+    """A request that failed after every retry."""
+
+
+def _get(url: str, args: argparse.Namespace) -> dict[str, Any]:
+    """GET ``url`` as JSON, retrying with exponential backoff on lag, 429 and 5xx."""
+    wait = args.backoff
+    last = ""
+    for attempt in range(max(1, args.retries)):
+        if attempt:
+            time.sleep(wait)
+            wait *= 2
+        req = urllib.request.Request(url, headers={"User-Agent": args.user_agent})
+        try:
+            with urllib.request.urlopen(req, timeout=args.timeout) as resp:
+                body = json.loads(resp.read().decode("utf-8"))
+        except urllib.error.HTTPError as exc:
+            last = f"HTTP {exc.code}"
+            retry = exc.headers.get("Retry-After") if exc.headers else None
+            if exc.code == 429 or exc.code >= 500:
+                wait = max(wait, _seconds(retry))
+                continue
+            raise FetchError(f"{last} for {url}") from None
+        except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
+            last = str(getattr(exc, "reason", exc))
+            continue
+        if not isinstance(body, dict):
+            raise FetchError(f"unexpected answer from {url}")
+        err = body.get("error")
+        if isinstance(err, dict):
+            last = f"{err.get('code')}: {err.get('info')}"
+            if err.get("code") in {"maxlag", "ratelimited", "readonly"}:
+                wait = max(wait, _seconds(str(err.get("lag", ""))))
+                continue
+            raise FetchError(f"API error {last}")
+        return body
+    raise FetchError(f"gave up after {args.retries} tries: {last} ({url})")
+
+
+def _seconds(value: str | None) -> float:
+    try:
+        return min(60.0, float(value)) if value else 0.0
+    except ValueError:
+        return 0.0
+
+
+def _dates(first: _dt.date, last: _dt.date) -> list[_dt.date]:
+    return [first + _dt.timedelta(days=k) for k in range((last - first).days + 1)]
+
+
+def _target(out: str, d: _dt.date) -> str:
+    return os.path.join(out, f"{d.year:04d}", f"{d.month:02d}", f"{d.isoformat()}.wiki")
+
+
+def _fetch_batch(titles: dict[str, _dt.date], args: argparse.Namespace) -> dict[str, Any]:
+    """Revision data per title (None for a missing page), following continuations."""
+    found: dict[str, Any] = {}
+    params: dict[str, str] = {
+        "action": "query",
+        "format": "json",
+        "formatversion": "2",
+        "prop": "revisions",
+        "rvprop": "ids|timestamp|content",
+        "rvslots": "main",
+        "maxlag": str(args.maxlag),
+        "titles": "|".join(titles),
+    }
+    for _round in range(len(titles) + 1):
+        body = _get(f"{args.api}?{urllib.parse.urlencode(params)}", args)
+        query = body.get("query", {})
+        names = {
+            n.get("to"): n.get("from") for n in query.get("normalized", []) if isinstance(n, dict)
+        }
+        for page in query.get("pages", []):
+            title = str(names.get(page.get("title")) or page.get("title"))
+            if page.get("missing") or page.get("invalid"):
+                found[title] = None
+            elif page.get("revisions"):
+                found[title] = page["revisions"][0]
+        cont = body.get("continue")
+        if not isinstance(cont, dict):
+            break
+        params.update({k: str(v) for k, v in cont.items()})
+    return found
+
+
+def _fetch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    first = _day(args.first, parser, "FIRST")
+    last = _day(args.last, parser, "LAST") if args.last else first
+    if last < first:
+        parser.error("LAST is before FIRST")
+    if not 1 <= args.batch <= 50:
+        parser.error("--batch must be between 1 and 50")
+    todo = [
+        d
+        for d in _dates(first, last)
+        if args.refresh
+        or not (os.path.isfile(_target(args.output, d)) and os.path.isfile(_side(args.output, d)))
+    ]
+    skipped = (last - first).days + 1 - len(todo)
+    got = missing = failed = 0
+    for k in range(0, len(todo), args.batch):
+        batch = {page_title(d): d for d in todo[k : k + args.batch]}
+        try:
+            found = _fetch_batch(batch, args)
+        except FetchError as exc:
+            failed += len(batch)
+            print(f"newsevent: {exc}", file=sys.stderr)
+            continue
+        for title, d in batch.items():
+            rev = found.get(title)
+            if not isinstance(rev, dict):
+                missing += 1
+                print(f"newsevent: {title}: no such page", file=sys.stderr)
+                continue
+            content = rev.get("slots", {}).get("main", {}).get("content", rev.get("content"))
+            if not isinstance(content, str):
+                failed += 1
+                print(f"newsevent: {title}: the answer holds no text", file=sys.stderr)
+                continue
+            data = content.encode("utf-8")
+            path = _target(args.output, d)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "wb") as fh:
+                fh.write(data)
+            meta = {
+                "title": title,
+                "revision": rev.get("revid"),
+                "timestamp": rev.get("timestamp"),
+                "sha256": hashlib.sha256(data).hexdigest(),
+            }
+            with open(_side(args.output, d), "w", encoding="utf-8") as fh:
+                json.dump(meta, fh, ensure_ascii=False, indent=1)
+                fh.write("\n")
+            got += 1
+    print(
+        f"newsevent: {got} fetched, {skipped} already there, {missing} missing, {failed} failed",
+        file=sys.stderr,
+    )
+    return _EXIT_FAILED if failed else _EXIT_OK
+
+
+def _side(out: str, d: _dt.date) -> str:
+    return os.path.splitext(_target(out, d))[0] + ".json"

@@ -1,0 +1,48 @@
+"""The Context's file name for an event title (its "slug"), in both editions."""
+
+from __future__ import annotations
+
+import re
+
+# The English edition read each title's UTF-8 bytes as Latin-1 and transliterated the result
+# to ASCII, so every character it met lies in U+0080..U+00FF. This table spells each of
+# them the way that transliteration did; C1 control characters vanish.
+_HIGH = [
+    " ", "!", "C/", "PS", "$?", "Y=", "|", "SS", '"', "(c)", "a", "<<", "!", "", "(r)", "-",
+    "deg", "+-", "2", "3", "'", "u", "P", "*", ",", "1", "o", ">>", " 1/4 ", " 1/2 ", " 3/4 ",
+    "?",
+    "A", "A", "A", "A", "A", "A", "AE", "C", "E", "E", "E", "E", "I", "I", "I", "I",
+    "D", "N", "O", "O", "O", "O", "O", "x", "O", "U", "U", "U", "U", "Y", "Th", "ss",
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+    "d", "n", "o", "o", "o", "o", "o", "/", "o", "u", "u", "u", "u", "y", "th", "y",
+]  # fmt: skip
+_TO_ASCII = {0x80 + i: "" for i in range(32)} | {0xA0 + i: s for i, s in enumerate(_HIGH)}
+
+EN_LENGTH = 140
+"""How many characters of the (re-read) title the English edition's file names keep."""
+ZH_LENGTH = 60
+"""How many characters of the title the Chinese edition's file names keep."""
+
+_EN_RUN = re.compile(r"[^a-z0-9]+")
+_ZH_RUN = re.compile(r"\W+")
+
+
+def context_slug(title: str, language: str = "en") -> str:
+    """The file name (without ``.md``) the Context gave an event titled ``title``.
+
+    ``title`` is the title as the Context wrote it, surrounding spaces included (a leading
+    space moves the cut). English: the title's UTF-8 bytes read as Latin-1, cut to 140
+    characters after dropping ``<`` and ``>``, transliterated to ASCII, lower-cased, every
+    run of other characters than ``a-z0-9`` made one ``-``, and ``-`` trimmed from both ends.
+    Chinese (``"zh"``): cut to 60 characters, ``.`` and ``,`` dropped, every run of
+    characters that are not letters, digits or ``_`` made one ``-``, ends trimmed; case
+    and non-Latin letters are kept. The result may be empty.
+    """
+    if language == "zh":
+        text = title[:ZH_LENGTH].replace(".", "").replace(",", "")
+        return _ZH_RUN.sub("-", text).strip("-")
+    if language != "en":
+        raise ValueError(f"language must be 'en' or 'zh', not {language!r}")
+    text = title.encode("utf-8", "surrogatepass").decode("latin-1")
+    text = text.replace("<", "").replace(">", "")[:EN_LENGTH].translate(_TO_ASCII).lower()
+    return _EN_RUN.sub("-", text).strip("-")

@@ -1,0 +1,554 @@
+"""The inline wikitext of one portal line: links, sources, templates, markup.
+
+One pass renders three spellings of a line at once: ``plain`` (what a reader sees),
+``md`` (the same with wikilinks as Markdown links) and ``raw`` (the Context's spelling:
+as written, with wikilinks replaced by their text and sources removed). It also
+collects every wikilink and external link in page order.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+from typing import NamedTuple
+
+WIKI = "https://en.wikipedia.org/wiki/"
+
+# Protocols MediaWiki links in brackets (the common ones), and protocol-relative "//".
+_PROTOCOLS = (
+    r"(?:https?|ftp|ftps|sftp|irc|ircs|news|nntp|telnet|gopher|svn|git|mms|worldwind)://|//"
+)
+_SPECIAL = re.compile(r"\[\[|\[(?=" + _PROTOCOLS + r")|\{\{|<|'{2,}|&|(?<![\w/])https?://")
+_URL = re.compile(r"[^\s\[\]<>\"{}|\x00-\x1f\x7f]+")
+_FREE_URL = re.compile(r"https?://[^\s\[\]<>\"{}|\x00-\x1f\x7f]+")
+_WIKILINK = re.compile(
+    r"\[\[([^\[\]{}|<>\n]*)(?:\|((?:[^\[\]\n]|\[(?!\[)|\](?!\]))*))?\]\]([a-z]*)"
+)
+_ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^<>]*?(/?)>")
+_REF = re.compile(r"<ref\b[^<>]*?(?:/>|>(.*?)</ref\s*>)", re.IGNORECASE | re.DOTALL)
+_NOWIKI = re.compile(r"<nowiki\s*>(.*?)</nowiki\s*>", re.IGNORECASE | re.DOTALL)
+_SPACES = re.compile(r"[ \t\n]+")
+_TRAILING_PUNCT = ".,;:!?"
+
+
+class WikiLink(NamedTuple):
+    """A ``[[target|text]]`` link as found in the wikitext."""
+
+    line: int
+    """The 1-based line number of the page where the link starts."""
+    target: str
+    """The page linked to, as written (without surrounding spaces)."""
+    text: str
+    """The text a reader sees (label and link trail)."""
+
+
+class ExternalLink(NamedTuple):
+    """A ``[url label]`` link (or a bare URL) as found in the wikitext."""
+
+    line: int
+    """The 1-based line number of the page where the link starts."""
+    url: str
+    """The address exactly as written."""
+    label: str
+    """The label as written (``""`` for ``[url]`` and bare URLs)."""
+
+
+class Cited(NamedTuple):
+    """A source found in a line: an outlet's name and the URL exactly as written."""
+
+    name: str
+    url: str
+
+
+class Rendered(NamedTuple):
+    plain: str
+    md: str
+    raw: str
+    sources: list[Cited]
+    wikilinks: list[WikiLink]
+    external: list[ExternalLink]
+    unknown: list[str]
+    """Templates dropped by the default rule, as written."""
+    shown: list[str]
+    """The text of each wikilink shown in the running text (not in picture captions)."""
+
+
+@lru_cache(maxsize=65536)
+def wiki_url(target: str) -> str:
+    """The Wikipedia address of a link target (spaces made ``_``, first letter upper)."""
+    t = target.strip().replace(" ", "_")
+    if t.startswith(":"):
+        t = t[1:]
+    if t[:1].islower():
+        t = t[0].upper() + t[1:]
+    return WIKI + t
+
+
+class _Out:
+    __slots__ = (
+        "external",
+        "md",
+        "plain",
+        "raw",
+        "shown",
+        "sources",
+        "unknown",
+        "wikilinks",
+    )
+
+    def __init__(self) -> None:
+        self.plain: list[str] = []
+        self.md: list[str] = []
+        self.raw: list[str] = []
+        self.sources: list[Cited] = []
+        self.wikilinks: list[WikiLink] = []
+        self.external: list[ExternalLink] = []
+        self.unknown: list[str] = []
+        self.shown: list[str] = []
+
+    def text(self, s: str) -> None:
+        self.plain.append(s)
+        self.md.append(s)
+        self.raw.append(s)
+
+
+def render(text: str, line: int) -> Rendered:
+    """Render one logical line of wikitext (comments already removed)."""
+    out = _Out()
+    if _SPECIAL.search(text) is None:
+        out.text(text)
+    else:
+        _render(text, line, out, citing=True)
+    return Rendered(
+        "".join(out.plain),
+        "".join(out.md),
+        "".join(out.raw),
+        out.sources,
+        out.wikilinks,
+        out.external,
+        out.unknown,
+        out.shown,
+    )
+
+
+def _line_at(text: str, pos: int, base: int) -> int:
+    return base + text.count("\n", 0, pos)
+
+
+def _close_template(text: str, start: int) -> int:
+    """The index just after the ``}}`` closing the template opened at ``start``, or -1."""
+    depth = 0
+    i = start
+    n = len(text)
+    while i < n:
+        j = text.find("{{", i)
+        k = text.find("}}", i)
+        if k < 0:
+            return -1
+        if 0 <= j < k:
+            depth += 1
+            i = j + 2
+        else:
+            depth -= 1
+            i = k + 2
+            if depth == 0:
+                return i
+    return -1
+
+
+_PARAM_MARK = re.compile(r"\{\{|\}\}|\[\[|\]\]|\|")
+
+
+def _split_params(body: str) -> list[str]:
+    """Split a template's inside on ``|`` outside nested links and templates."""
+    if "{{" not in body and "[[" not in body:
+        return body.split("|")
+    parts: list[str] = []
+    depth_t = depth_l = 0
+    last = 0
+    for m in _PARAM_MARK.finditer(body):
+        tok = m.group()
+        if tok == "|":
+            if not depth_t and not depth_l:
+                parts.append(body[last : m.start()])
+                last = m.end()
+        elif tok == "{{":
+            depth_t += 1
+        elif tok == "}}":
+            depth_t = max(0, depth_t - 1)
+        elif tok == "[[":
+            depth_l += 1
+        else:
+            depth_l = max(0, depth_l - 1)
+    parts.append(body[last:])
+    return parts
+
+
+_KEEP_LAST = frozenset({"lang", "transl", "transliteration", "noitalic", "nobold", "script"})
+_KEEP_FIRST = frozenset(
+    {"nowrap", "nobr", "small", "big", "smaller", "larger", "nihongo", "nihongo2", "abbr",
+     "sic", "not a typo", "proper name", "linktext", "em", "strong", "var", "code", "mono",
+     "flag", "flagcountry", "flagu", "flagdeco", "flag country", "ill", "interlanguage link",
+     "section link", "sortname", "ship", "sclass", "avoid wrap"}
+)  # fmt: skip
+_CONST = {
+    "nbsp": "\xa0",
+    "ndash": "\u2013",
+    "mdash": "—",
+    "snd": "\xa0\u2013 ",
+    "spaced ndash": "\xa0\u2013 ",
+    "spnd": "\xa0\u2013 ",
+    "'": "'",
+    "\"'": "\"'",
+    "'\"": "'\"",
+    "!": "|",
+    "=": "=",
+    "-": "",
+    "·": "\xa0· ",
+    "dot": "\xa0· ",
+    "bull": "\xa0• ",
+    "•": "\xa0• ",
+    "zwsp": "\u200b",
+    "thinsp": "\u2009",
+    "hair space": "\u200a",
+}
+_CITE_NAME = ("work", "website", "newspaper", "publisher", "agency", "magazine", "journal")
+_DROPPED = frozenset(
+    {"dead link", "deadlink", "cbignore", "citation needed", "cn", "fact", "failed verification",
+     "better source needed", "better source", "update", "when", "clarify", "verify source",
+     "unreliable source", "bare url inline", "full citation needed", "webarchive", "wayback",
+     "archive.today", "use dmy dates", "use mdy dates", "short description", "toc right",
+     "toc left", "clear", "flagicon", "flag icon", "refn", "efn", "reflist", "anchor"}
+)  # fmt: skip
+
+
+def template_name(inside: str) -> str:
+    """A template's name, normalised: stripped, lower case, ``_`` as space."""
+    name = inside.split("|", 1)[0]
+    return _SPACES.sub(" ", name.replace("_", " ")).strip().lower()
+
+
+def _template(text: str, start: int, end: int, line: int, out: _Out, citing: bool) -> None:
+    written = text[start:end]
+    inside = written[2:-2]
+    name = template_name(inside)
+    params = _split_params(inside)[1:]
+    positional = [p for p in params if "=" not in p.split("[[", 1)[0].split("{{", 1)[0]]
+    named: dict[str, str] = {}
+    for p in params:
+        key, sep, value = p.partition("=")
+        if sep and key.strip() and "[[" not in key and "{{" not in key:
+            named[key.strip().lower()] = value
+    if name in _CONST:
+        out.text(_CONST[name])
+        return
+    if name in _DROPPED:
+        return
+    if name.startswith("cite ") or name == "citation":
+        url = named.get("url", "").strip()
+        scratch = _Out()
+        for p in params:
+            _render(p, line, scratch, citing=False)
+        out.wikilinks.extend(scratch.wikilinks)
+        out.external.extend(scratch.external)
+        if url:
+            label = next((named[k] for k in _CITE_NAME if named.get(k, "").strip()), "")
+            out.sources.append(Cited(_plain_name(label, line), url))
+        if not url or any(x.url != url for x in scratch.external):
+            # Other addresses in it (an archive copy, say): kept with the template.
+            out.unknown.append(written)
+        return
+    if name in {"us$", "usd"} and positional:
+        out.text("US$")
+        _render(positional[0].strip(), line, out, citing=False)
+        return
+    if name == "convert" and positional:
+        value = positional[0].strip()
+        unit = positional[1].strip() if len(positional) > 1 else ""
+        if (
+            unit in {"to", "-", "\u2013", "and", "or", "by", "x", "\u00d7", "+"}
+            and len(positional) > 3
+        ):
+            value = f"{value} {unit} {positional[2].strip()}"
+            unit = positional[3].strip()
+        out.text(f"{value} {unit}".strip())
+        return
+    if name in _KEEP_LAST and positional:
+        _render(positional[-1], line, out, citing=False)
+        return
+    if name.startswith("lang-") and positional:
+        _render(positional[-1], line, out, citing=False)
+        return
+    if name in _KEEP_FIRST and positional:
+        _render(positional[0], line, out, citing=False)
+        return
+    # Unknown: dropped from the text, kept in the remainder; links inside still count.
+    out.unknown.append(written)
+    scratch = _Out()
+    for p in params:
+        _render(p, line, scratch, citing=False)
+    out.wikilinks.extend(scratch.wikilinks)
+    out.external.extend(scratch.external)
+
+
+def _plain_name(label: str, line: int) -> str:
+    scratch = _Out()
+    _render(label, line, scratch, citing=False)
+    name = _SPACES.sub(" ", "".join(scratch.plain)).strip()
+    return name
+
+
+def _source_name(label: str, line: int) -> str:
+    """An outlet's name from a citation label: ``(''Outlet'')`` gives ``Outlet``."""
+    name = _plain_name(label, line)
+    if name.startswith("(") and name.endswith(")") and name.count("(") == 1:
+        name = name[1:-1].strip()
+    return name
+
+
+def _is_citation_label(label: str) -> bool:
+    s = label.strip()
+    return not s or (s.startswith("(") and s.endswith(")"))
+
+
+def _render(text: str, base: int, out: _Out, *, citing: bool) -> None:
+    i = 0
+    n = len(text)
+    base_multi = "\n" in text
+    while i < n:
+        m = _SPECIAL.search(text, i)
+        if m is None:
+            out.text(text[i:])
+            return
+        j = m.start()
+        if j > i:
+            out.text(text[i:j])
+        tok = m.group()
+        if tok == "[[":
+            lm = _WIKILINK.match(text, j)
+            if lm is not None:
+                target, label, trail = lm.group(1), lm.group(2), lm.group(3)
+                stop = lm.end()
+            else:
+                nested = _nested_link(text, j)
+                if nested is None:
+                    out.text("[[")
+                    i = j + 2
+                    continue
+                target, label, stop = nested
+                trail = ""
+            line = _line_at(text, j, base) if base_multi else base
+            inner = 0
+            t = target.strip()
+            low = t.lower()
+            if not t:
+                # "[[]]" prints as written; the reference parser still counts a link.
+                out.wikilinks.append(WikiLink(line, "", ""))
+                stop -= len(trail)
+                out.text(text[j:stop])
+                i = stop
+                continue
+            if low.startswith(("file:", "image:", "category:")):
+                # Pictures and categories print nothing in the running text.
+                out.wikilinks.append(WikiLink(line, t, ""))
+                if label is not None:
+                    scratch = _Out()
+                    _render(label, line, scratch, citing=False)
+                    out.wikilinks.extend(scratch.wikilinks)
+                    out.external.extend(scratch.external)
+                i = stop - len(trail)
+                continue
+            if label is None:
+                shown = t[1:] if t.startswith(":") else t
+                plain = md = html.unescape(shown) + trail
+                raw = shown + trail
+            elif _SPECIAL.search(label) is None:
+                plain = md = raw = label + trail
+            else:
+                scratch = _Out()
+                _render(label, line, scratch, citing=False)
+                inner = len(scratch.wikilinks)
+                out.wikilinks.extend(scratch.wikilinks)
+                out.external.extend(scratch.external)
+                out.sources.extend(scratch.sources)
+                plain = "".join(scratch.plain) + trail
+                md = "".join(scratch.md) + trail
+                raw = "".join(scratch.raw) + trail
+            # The link itself comes before any link inside its label.
+            out.wikilinks.insert(len(out.wikilinks) - inner, WikiLink(line, t, plain))
+            out.shown.append(plain)
+            out.plain.append(plain)
+            out.md.append(f"[{_md_label(md)}]({wiki_url(t)})")
+            out.raw.append(raw)
+            i = stop
+        elif tok == "[":
+            um = _URL.match(text, j + 1)
+            if um is None:
+                out.text("[")
+                i = j + 1
+                continue
+            url = um.group()
+            close = _label_end(text, um.end())
+            if close < 0:
+                out.text("[")
+                i = j + 1
+                continue
+            label = text[um.end() : close]
+            if label and label[0] not in " \t":
+                # "[http://x.com'label]": MediaWiki ends the URL at the first space only.
+                out.text("[")
+                i = j + 1
+                continue
+            label = label.lstrip(" \t")
+            line = _line_at(text, j, base)
+            out.external.append(ExternalLink(line, url, label))
+            scratch = _Out()
+            if label:
+                _render(label, line, scratch, citing=False)
+                out.wikilinks.extend(scratch.wikilinks)
+            if _is_citation_label(label):
+                out.sources.append(Cited(_source_name(label, line), url))
+            else:
+                out.sources.append(Cited(_plain_name(label, line), url))
+                out.plain.extend(scratch.plain)
+                out.md.extend(scratch.md)
+                out.raw.extend(scratch.raw)
+            i = close + 1
+        elif tok == "{{":
+            end = _close_template(text, j)
+            if end < 0:
+                out.text("{{")
+                i = j + 2
+                continue
+            _template(text, j, end, _line_at(text, j, base), out, citing)
+            i = end
+        elif tok == "<":
+            i = _tag(text, j, base, out)
+        elif tok[0] == "'":
+            # Bold and italic marks: removed from what a reader sees, kept in the raw form.
+            out.raw.append(tok)
+            k = len(tok)
+            if k == 4:
+                out.plain.append("'")
+                out.md.append("'")
+            elif k > 5:
+                out.plain.append("'" * (k - 5))
+                out.md.append("'" * (k - 5))
+            i = j + k
+        elif tok == "&":
+            em = _ENTITY.match(text, j)
+            if em is None:
+                out.text("&")
+                i = j + 1
+                continue
+            ent = em.group()
+            decoded = html.unescape(ent)
+            out.plain.append(decoded)
+            out.md.append(decoded)
+            out.raw.append(ent)
+            i = em.end()
+        else:  # a bare URL in running text
+            fm = _FREE_URL.match(text, j)
+            assert fm is not None
+            url = fm.group()
+            stripped = url.rstrip(_TRAILING_PUNCT)
+            if url[len(stripped) : len(stripped) + 1] == ";" and _ENTITY_END.search(stripped + ";"):
+                stripped += ";"  # an entity reference ends the URL: its ";" belongs to it
+            if stripped.endswith(")") and "(" not in stripped:
+                stripped = stripped[:-1].rstrip(_TRAILING_PUNCT)
+            url = stripped
+            line = _line_at(text, j, base)
+            out.external.append(ExternalLink(line, url, ""))
+            out.sources.append(Cited("", url))
+            out.text(url)
+            i = j + len(url)
+
+
+def _label_end(text: str, start: int) -> int:
+    """The index of the ``]`` closing an external link whose label starts at ``start``
+    (links inside the label skipped), or -1 when the line ends first."""
+    depth = 0
+    for m in _LABEL_MARK.finditer(text, start):
+        tok = m.group()
+        if tok == "\n":
+            return -1
+        if tok == "[[":
+            depth += 1
+        elif tok == "]]" and depth:
+            depth -= 1
+        else:
+            return m.start()
+    return -1
+
+
+_LABEL_MARK = re.compile(r"\[\[|\]\]|\]|\n")
+_ENTITY_END = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);$")
+
+
+def _nested_link(text: str, j: int) -> tuple[str, str | None, int] | None:
+    """``[[target|label with [[links]]]]``: target, label and the end, or None."""
+    depth = 0
+    for m in _LINK_MARK.finditer(text, j):
+        if m.group() == "[[":
+            depth += 1
+        else:
+            depth -= 1
+            if depth == 0:
+                inside = text[j + 2 : m.start()]
+                target, sep, label = inside.partition("|")
+                if not target.strip() or _BAD_TARGET.search(target):
+                    return None
+                return target, label if sep else None, m.end()
+        if m.group() == "\n":
+            return None
+    return None
+
+
+_LINK_MARK = re.compile(r"\[\[|\]\]|\n")
+_BAD_TARGET = re.compile(r"[\[\]{}<>\n]")
+
+
+def _md_label(label: str) -> str:
+    return label.replace("[", "\\[").replace("]", "\\]")
+
+
+_VOID = frozenset({"br", "hr", "wbr"})
+
+
+def _tag(text: str, j: int, base: int, out: _Out) -> int:
+    low = text[j : j + 8].lower()
+    if low.startswith("<ref"):
+        rm = _REF.match(text, j)
+        if rm is not None:
+            line = _line_at(text, j, base)
+            inner = rm.group(1)
+            if inner:
+                scratch = _Out()
+                _render(inner, line, scratch, citing=True)
+                out.wikilinks.extend(scratch.wikilinks)
+                out.external.extend(scratch.external)
+                out.unknown.extend(scratch.unknown)
+                if scratch.sources:
+                    out.sources.extend(scratch.sources)
+                else:
+                    text_left = _SPACES.sub(" ", "".join(scratch.plain)).strip()
+                    if text_left:
+                        out.unknown.append(rm.group())
+            return rm.end()
+    if low.startswith("<nowiki"):
+        nm = _NOWIKI.match(text, j)
+        if nm is not None:
+            out.text(html.unescape(nm.group(1)))
+            return nm.end()
+    tm = _TAG.match(text, j)
+    if tm is None:
+        out.text("<")
+        return j + 1
+    name = tm.group(2).lower()
+    out.raw.append(tm.group())
+    if name in _VOID:
+        out.plain.append(" ")
+        out.md.append(" ")
+    return tm.end()

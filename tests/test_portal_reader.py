@@ -1,0 +1,249 @@
+"""The portal reader on hand-written pages: each layout, source form, template rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import mwparserfromhell
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import newsevent
+from newsevent import portal
+
+HEAD = "{{Current events|year=2026|month=08|day=9|content=\n"
+TAIL = "\n}}"
+
+
+def read(body: str) -> portal.PortalDay:
+    return portal.read(HEAD + body + TAIL)
+
+
+def test_story_chain_section_and_category() -> None:
+    day = read(
+        "'''Armed conflicts and attacks'''\n"
+        "*[[Middle Eastern crisis (2023\u2013present)|Middle Eastern crisis]]\n"
+        "**[[Gaza war]]\n"
+        "***[[Hamas]] returns a body. [https://x.example/a (''The Times'')]\n"
+        ";Sports\n"
+        "*A plain item in [[association football|football]]. [https://y.example/b (AP via RFI)]\n"
+    )
+    first, second = day.items
+    assert first.section == "Armed conflicts and attacks"
+    assert first.stories == ("Middle Eastern crisis", "Gaza war")
+    assert first.event.category == "Gaza war"
+    assert first.event.title == "Hamas returns a body."
+    assert first.event.sources == (newsevent.Source(name="The Times", url="https://x.example/a"),)
+    assert first.line == 5
+    assert second.section == "Sports" and second.stories == ()
+    # Without a story, the category is the first link's text, as the Context chose it.
+    assert second.event.category == "Football"
+    assert second.event.sources[0].name == "AP via RFI"
+    assert day.day.entries[0].context == (
+        "Armed conflicts and attacks",
+        "Middle Eastern crisis",
+        "Gaza war",
+    )
+    assert day.day.entries[0].url == f"/news/2026/08/9/{first.event.slug}.md"
+
+
+def test_text_as_a_reader_sees_it() -> None:
+    day = read(
+        "*[[Israel]]i '''police''' ''arrest'' a man&nbsp;in [[Tel Aviv|''Tel Aviv'']]"
+        "<!-- note --> {{convert|26|in|cm}} of snow{{Dead link|date=May 2020}},"
+        " {{lang|fr|en français}}, {{nowrap|5 km}}{{flagicon|France}}"
+        " &amp; more. [https://a.example/x (Reuters)]"
+    )
+    (ev,) = day.events
+    assert (
+        ev.title
+        == "Israeli police arrest a man\xa0in Tel Aviv 26 in of snow, en français, 5 km & more."
+    )
+    assert ev.body.split("\n\n")[0] == (
+        "[Israeli](https://en.wikipedia.org/wiki/Israel) police arrest a man\xa0in "
+        "[Tel Aviv](https://en.wikipedia.org/wiki/Tel_Aviv) 26 in of snow, en français, "
+        "5 km & more."
+    )
+    assert ev.category == "Israeli"
+    assert day.remainder == ()
+
+
+def test_source_forms() -> None:
+    day = read(
+        "*One. [https://a.example/1 (BBC)] [https://b.example/2 (''The Guardian'')], "
+        "[https://web.archive.org/web/2012/http://c.example/3 (AFP via ''Yahoo!'')]\n"
+        "*Two. [https://d.example/4] <ref>[https://e.example/5 (Ref Outlet)]</ref>"
+        "<ref>{{cite web |url=https://f.example/6 |title=T |work=''Cited Work''}}</ref>\n"
+        "*Three with [https://g.example/7 an inline label] in it. "
+        "[https://h.example/8 (Euronews <small>in French</small>)]\n"
+    )
+    one, two, three = day.events
+    assert one.sources == (
+        newsevent.Source(name="BBC", url="https://a.example/1"),
+        newsevent.Source(name="The Guardian", url="https://b.example/2"),
+        newsevent.Source(
+            name="AFP via Yahoo!", url="https://web.archive.org/web/2012/http://c.example/3"
+        ),
+    )
+    assert one.title == "One. ,"
+    assert [(s.name, s.url) for s in two.sources] == [
+        ("", "https://d.example/4"),
+        ("Ref Outlet", "https://e.example/5"),
+        ("Cited Work", "https://f.example/6"),
+    ]
+    assert two.title == "Two."
+    assert three.title == "Three with an inline label in it."
+    assert [s.name for s in three.sources] == ["an inline label", "Euronews in French"]
+
+
+def test_layouts_early_and_top_bottom() -> None:
+    early = portal.read(
+        "<!-- All news items below this line -->{{Current events|year=2002|month=07|day=1|"
+        "content=\n\n* [[Topic]]: text here. [http://a.example/ (BBC)]\n\n"
+        "<!-- All news items above this line -->}}"
+    )
+    assert early.date == dt.date(2002, 7, 1)
+    (ev,) = early.events
+    assert ev.title == "Topic: text here."
+    # The Context's spelling keeps the space after the bullet: it moves the file name's cut.
+    assert early.items[0].slug_title == " Topic: text here. "
+    assert ev.slug == "topic-text-here"
+    top = portal.read(
+        "{{Current events|year=2026|month=08|day=30|top=yes}}\n"
+        "<!-- All news items below this line -->\n'''Sports'''\n*A. [https://a.example/ (X)]\n"
+        "<!-- All news items above this line -->\n\n'''Politics'''\n*B. [https://b.example/ (Y)]\n"
+        "{{Current events|year=2026|month=08|day=30|bottom=yes}}\nafter the page\n"
+    )
+    assert [it.section for it in top.items] == ["Sports", "Politics"]
+    assert top.remainder == (portal.Remainder(line=10, text="after the page"),)
+    assert top.day.extra == ("wikitext line 10: after the page",)
+
+
+def test_unknown_lines_and_templates_are_kept_with_line_numbers() -> None:
+    day = read(
+        "stray text line\n*Item {{mystery|x|[[Linked]]}} here. [https://a.example/ (X)]\n"
+        ":an indented note\n"
+    )
+    assert day.remainder == (
+        portal.Remainder(line=2, text="stray text line"),
+        portal.Remainder(line=3, text="{{mystery|x|[[Linked]]}}"),
+        portal.Remainder(line=4, text=":an indented note"),
+    )
+    assert day.events[0].title == "Item here."
+    assert [w.target for w in day.wikilinks] == ["Linked"]
+
+
+def test_date_given_and_errors() -> None:
+    day = portal.read("*Just a bullet.", date=dt.date(2020, 1, 2), revision=7, title="T")
+    assert day.date == dt.date(2020, 1, 2)
+    assert day.provenance.url == "https://en.wikipedia.org/w/index.php?title=T&oldid=7"
+    assert day.events[0].body.endswith("by Wikipedia contributors, CC BY-SA 4.0.")
+    with pytest.raises(newsevent.ParseError, match="no date"):
+        portal.read("*Just a bullet.")
+    with pytest.raises(newsevent.ParseError, match="not UTF-8"):
+        portal.read(b"*\xff")
+    with pytest.raises(newsevent.ParseError, match="valid date") as info:
+        portal.read("\n{{Current events|year=2026|month=13|day=1|content=\n*x\n}}")
+    assert (info.value.lineno, info.value.colno) == (2, 1)
+    with pytest.raises(newsevent.ParseError, match="not closed"):
+        portal.read("{{Current events|year=2026|month=1|day=1|top=yes\n*x\n")
+
+
+def test_stray_braces_and_empty_bullets() -> None:
+    day = read("*One {{broken. [https://a.example/1 (X)]\n*\n*Two. [https://a.example/2 (Y)]")
+    assert [e.title for e in day.events] == ["One {{broken.", "Two."]
+    assert day.remainder == (portal.Remainder(line=3, text="*"),)
+    unclosed = portal.read("{{Current events|year=2026|month=1|day=1|content=\n*A }}\n*B {{x\n}}")
+    assert [e.title for e in unclosed.events] == ["A }}", "B {{x"]
+
+
+def test_provenance_and_page_title() -> None:
+    assert portal.page_title(dt.date(2018, 2, 10)) == "Portal:Current events/2018 February 10"
+    p = portal.Provenance(title="Portal:Current events/2018 February 10")
+    assert p.url == "https://en.wikipedia.org/wiki/Portal:Current_events/2018_February_10"
+
+
+def test_same_slug_twice_gets_a_number() -> None:
+    day = read("*Same. [https://a.example/1 (X)]\n*Same. [https://a.example/2 (X)]\n")
+    assert [e.slug for e in day.events] == ["same", "same-2"]
+
+
+# ----------------------------------------------------------------- generated pages
+
+_word = st.text(alphabet="abcdefghij KLMNO", min_size=1, max_size=12).map(str.strip).filter(bool)
+_url = st.builds(
+    lambda host, path: f"https://{host}.example/{path}",
+    st.text(alphabet="abcxyz", min_size=1, max_size=6),
+    st.text(alphabet="abc/-_?=&%09", max_size=12),
+)
+_piece = st.one_of(
+    _word,
+    st.builds(lambda t: f"[[{t}]]", _word),
+    st.builds(lambda t, label: f"[[{t}|{label}]]", _word, _word),
+    st.builds(lambda t: f"''{t}''", _word),
+    st.builds(lambda t: f"'''{t}'''", _word),
+    st.builds(lambda t: f"{{{{nowrap|{t}}}}}", _word),
+    st.just("&nbsp;"),
+    st.builds(lambda t, trail: f"[[{t}]]{trail}", _word, st.sampled_from(["s", "i", "ian"])),
+    st.builds(lambda u, p: f"see {u}{p}", _url, st.sampled_from(["", ".", ",", ")"])),
+    st.builds(lambda t, u: f"{{{{lang|fr|[[{t}]]}}}} <ref>[{u} (R)]</ref>", _word, _url),
+    st.builds(lambda u, t: f"[{u} [[{t}]] label]", _url, _word),
+    # A bare URL's trailing punctuation is not part of it, so these end with a letter.
+    st.builds(lambda u: f"{{{{cite web|url={u}x|work=W}}}}", _url),
+    st.just("[[]]"),
+)
+_source = st.builds(
+    lambda url, name: f"[{url} ({name})]" if name else f"[{url}]",
+    _url,
+    st.one_of(st.just(""), _word, _word.map(lambda w: f"''{w}''")),
+)
+_bullet = st.builds(
+    lambda depth, pieces, sources: "*" * depth + " ".join(pieces) + " " + " ".join(sources),
+    st.integers(1, 4),
+    st.lists(_piece, min_size=1, max_size=5),
+    st.lists(_source, max_size=3),
+)
+_line = st.one_of(
+    _bullet, _bullet, _bullet, _word.map(lambda w: f";{w}"), _word.map(lambda w: f"'''{w}'''")
+)
+
+
+@given(st.lists(_line, min_size=1, max_size=12))
+def test_generated_pages_agree_with_the_reference_parser(lines: list[str]) -> None:
+    text = HEAD + "\n".join(lines) + TAIL
+    day = portal.read(text)
+    code = mwparserfromhell.parse(text)
+    assert [x.url for x in day.external_links] == [str(x.url) for x in code.filter_external_links()]
+    assert [x.target for x in day.wikilinks] == [
+        str(x.title).strip() for x in code.filter_wikilinks()
+    ]
+    cited = sorted(s.url for e in day.events for s in e.sources)
+    assert cited == sorted(str(x.url) for x in code.filter_external_links())
+    for ev in day.events:
+        assert newsevent.parse(newsevent.dumps(ev)) == ev
+
+
+def test_a_url_the_model_cannot_store_is_kept_not_lost() -> None:
+    url = "https://x.example/\u00e4"
+    day = read(f"*Item. [{url} (X)]")
+    as_source = [s.url for e in day.events for s in e.sources].count(url)
+    kept = sum(url in r.text for r in day.remainder)
+    assert as_source + kept == 1
+
+
+def test_pictures_with_linked_captions() -> None:
+    text = (
+        HEAD
+        + "*[[File:X.jpg|thumb|A [[caption]] here]] Text about [[Y]]. [http://a.example/ (B)]"
+        + TAIL
+    )
+    day = portal.read(text)
+    assert [w.target for w in day.wikilinks] == ["File:X.jpg", "caption", "Y"]
+    assert [str(x.title) for x in mwparserfromhell.parse(text).filter_wikilinks()] == [
+        "File:X.jpg",
+        "caption",
+        "Y",
+    ]
+    (ev,) = day.events
+    assert (ev.title, ev.category) == ("Text about Y.", "Y")
