@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import attrs
@@ -32,6 +36,7 @@ from newsevent import (
 )
 from newsevent import arrow as na
 from tests import strategies as S
+from tests import test_faults as faults
 
 EXE = shutil.which("newsevent", path=str(Path(sys.executable).parent))
 
@@ -597,3 +602,83 @@ def test_parquet_keeps_every_type(tmp_path: Path) -> None:
     for name in na.TABLES:
         on_disk = pq.read_schema(tmp_path / name / "part-000000-0000.parquet")
         assert on_disk.remove_metadata() == na.SCHEMAS[name].remove_metadata(), name
+
+
+def _leftovers(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+
+def test_a_failed_write_leaves_no_part_file(tmp_path: Path) -> None:
+    def pages_then_failure() -> Iterator[newsevent.Page]:
+        for _ in range(5):
+            yield DAY
+        raise RuntimeError("the source went away")
+
+    with pytest.raises(RuntimeError, match="went away"):
+        na.write_dataset(pages_then_failure(), tmp_path, batch_size=2)
+    assert _leftovers(tmp_path) == []  # the first batches were written, then removed
+    assert na.write_dataset([DAY], tmp_path) == 1  # and the folder takes a dataset
+
+
+@pytest.mark.parametrize(
+    ("jobs", "sig", "status"), [("1", signal.SIGINT, 130), ("2", signal.SIGTERM, 143)]
+)
+def test_an_interrupted_conversion_leaves_no_dataset(
+    tmp_path: Path, jobs: str, sig: int, status: int
+) -> None:
+    src = faults.pages(tmp_path / "in", 1100)
+    out = tmp_path / "ds"
+    slow = [{"call": "open", "match": "p105", "writing": False, "sleep": 1}]
+    args = ("convert", src, "--to", "parquet", "-o", out, "--jobs", jobs)
+    with faults.started(*args, faults=slow) as p:
+        # The first batch of 1,000 pages is in the part files' temporary names.
+        faults.wait_until(lambda: any(faults.TEMP.fullmatch(f.name) for f in out.rglob("*")))
+        os.killpg(p.pid, sig)
+        _, err = p.communicate(timeout=faults.TIMEOUT)
+    assert p.returncode == status
+    assert re.fullmatch(
+        rf"newsevent: interrupted: \d+ converted, 0 failed; "
+        rf"no dataset written in {re.escape(str(out))}\n",
+        err,
+    ), err
+    assert _leftovers(out) == []
+
+
+def test_a_killed_worker_stops_the_conversion(tmp_path: Path) -> None:
+    src = faults.pages(tmp_path / "in", 40)
+    out = tmp_path / "ds"
+    stuck = [{"call": "open", "match": "p0005", "writing": False, "sleep": 60}]
+    args = ("convert", src, "--to", "parquet", "-o", out, "--jobs", "2")
+    with faults.started(*args, faults=stuck) as p:
+        faults.wait_until(lambda: len(faults.children(p.pid)) == 2)
+        time.sleep(0.5)  # the workers are at their first chunks
+        os.kill(faults.children(p.pid)[0], signal.SIGKILL)
+        _, err = p.communicate(timeout=faults.TIMEOUT)
+    assert p.returncode == 1
+    lines = err.splitlines()
+    assert lines[0] == "newsevent: a worker process ended unexpectedly (signal 9)", err
+    assert re.fullmatch(
+        rf"newsevent: stopped: \d+ converted, 0 failed; "
+        rf"no dataset written in {re.escape(str(out))}",
+        lines[1],
+    ), err
+    assert len(lines) == 2 and _leftovers(out) == []
+
+
+def test_a_dataset_inside_the_archive_and_special_files(tmp_path: Path) -> None:
+    src = faults.pages(tmp_path / "in", 3)
+    os.mkfifo(src / "2024" / "pipe.md")
+    out = src / "ds"
+    r = run("convert", str(src), "--to", "parquet", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.splitlines() == [
+        f"{src / '2024' / 'pipe.md'}: skipped: a named pipe, not a regular file",
+        "newsevent: 3 converted, 0 failed, 1 skipped",
+    ]
+    t = na.read_tables(out)
+    assert t["errors"].select(["page_id", "error", "line"]).to_pylist() == [
+        {"page_id": "/2024/pipe.md", "error": "Skipped", "line": None}
+    ]
+    again = run("convert", str(src), "--to", "parquet", "-o", str(tmp_path / "again"))
+    assert again.returncode == 0
+    assert na.read_tables(tmp_path / "again")["pages"].to_pylist() == t["pages"].to_pylist()

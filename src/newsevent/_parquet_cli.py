@@ -8,10 +8,21 @@ import os
 import signal
 import sys
 from collections.abc import Iterator
-from multiprocessing import get_context
+from multiprocessing import get_all_start_methods, get_context
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 
 from . import _cli
-from ._cli import EXIT_FAILED, EXIT_OK, _error_text, _Progress, _say, _Stop, _Usage
+from ._cli import (
+    EXIT_FAILED,
+    EXIT_OK,
+    _error_text,
+    _Progress,
+    _say,
+    _Stop,
+    _Usage,
+    _WorkerDied,
+)
 from ._errors import ParseError
 from ._stream import SUFFIXES, Loaded, Problem, Skipped, load_regular, scan
 
@@ -32,21 +43,92 @@ def _load(task: tuple[str, str | None]) -> Loaded:
         return Loaded(path=path, error=exc)
 
 
-def _worker_signals() -> None:
-    # The parent handles Ctrl-C and ends the workers; they die on SIGTERM as usual.
+def _serve(conn: Connection, fmt: str | None, inherited: list[Connection]) -> None:
+    """A worker: read the chunks of paths the main process sends, send back the results."""
+    for other in inherited:
+        other.close()  # so that the worker sees end-of-file when the main process is gone
+    # The main process decides when to stop and ends the workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        while (chunk := conn.recv()) is not None:
+            conn.send([_load((path, fmt)) for path in chunk])
+    except (EOFError, OSError):
+        return  # the main process is gone
+
+
+def _died(proc: BaseProcess) -> _WorkerDied:
+    proc.join(1.0)
+    code = proc.exitcode
+    how = f"signal {-code}" if code is not None and code < 0 else f"status {code}"
+    return _WorkerDied(f"a worker process ended unexpectedly ({how})")
+
+
+def _send(conn: Connection, proc: BaseProcess, chunk: list[str] | None) -> None:
+    try:
+        conn.send(chunk)
+    except OSError:  # a broken pipe: the worker is gone
+        raise _died(proc) from None
+
+
+def _parallel(paths: list[str], fmt: str | None, jobs: int) -> Iterator[Loaded]:
+    """The results of ``paths`` in order, read by ``jobs`` worker processes.
+
+    Chunk *k* goes to worker *k* mod ``jobs``, each worker with at most two chunks in hand,
+    so results come back in order and memory stays bounded; a worker that dies stops the
+    run, and the workers are ended however the run ends.
+    """
+    fork = "fork" in get_all_start_methods()
+    ctx = get_context("fork") if fork else get_context("spawn")
+    size = max(1, min(64, len(paths) // (jobs * 8)))
+    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+    pipes = [ctx.Pipe() for _ in range(jobs)]
+    procs = []
+    finished = False
+    try:
+        for _, theirs in pipes:
+            inherited = [c for p in pipes for c in p if c is not theirs] if fork else []
+            proc = ctx.Process(target=_serve, args=(theirs, fmt, inherited), daemon=True)
+            proc.start()
+            procs.append(proc)
+        for _, theirs in pipes:
+            theirs.close()
+        conns = [mine for mine, _ in pipes]
+        sentinels = {p.sentinel: p for p in procs}
+        for k in range(min(len(chunks), 2 * jobs)):
+            _send(conns[k % jobs], procs[k % jobs], chunks[k])
+        for k in range(len(chunks)):
+            conn, proc = conns[k % jobs], procs[k % jobs]
+            # Any worker's death stops the run, not only that of the one awaited.
+            while not conn.poll():
+                for ready in wait([conn, *sentinels]):
+                    if ready is not conn and not conn.poll():
+                        raise _died(sentinels[ready])  # type: ignore[index]
+            try:
+                results = conn.recv()
+            except (EOFError, OSError):
+                raise _died(proc) from None
+            if k + 2 * jobs < len(chunks):
+                _send(conn, proc, chunks[k + 2 * jobs])
+            yield from results
+        for conn, proc in zip(conns, procs, strict=True):
+            _send(conn, proc, None)
+        finished = True
+    finally:
+        for proc in procs:
+            if finished:
+                proc.join(1.0)
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
+        for mine, _ in pipes:
+            mine.close()
 
 
 def _results(paths: list[str], fmt: str | None, jobs: int) -> Iterator[Loaded]:
-    tasks = [(p, fmt) for p in paths]
-    if jobs <= 1 or len(tasks) <= 1:
-        yield from map(_load, tasks)
-        return
-    ctx = get_context("spawn" if sys.platform == "win32" else "fork")
-    chunk = max(1, min(64, len(tasks) // (jobs * 8)))
-    with ctx.Pool(jobs, initializer=_worker_signals) as pool:
-        yield from pool.imap(_load, tasks, chunksize=chunk)
+    if jobs <= 1 or len(paths) <= 1:
+        return map(_load, [(p, fmt) for p in paths])
+    return _parallel(paths, fmt, jobs)
 
 
 def convert(args: argparse.Namespace) -> int:
@@ -99,6 +181,9 @@ def convert(args: argparse.Namespace) -> int:
     except (KeyboardInterrupt, _Stop) as exc:
         _cli._ignore_signals()
         status = _cli._stop_status(exc)
+    except _WorkerDied as exc:
+        status = EXIT_FAILED
+        failure = str(exc)
     except OSError as exc:  # the output: the inputs' errors are results
         status = EXIT_FAILED
         failure = f"cannot write the dataset in {args.output}: {exc}"
@@ -109,6 +194,7 @@ def convert(args: argparse.Namespace) -> int:
         summary += f", {count['skipped']} skipped"
     if failure:
         _say(failure)
+        _say(f"stopped: {summary}; no dataset written in {args.output}")
         return status
     if status != EXIT_OK:
         _say(f"interrupted: {summary}; no dataset written in {args.output}")
