@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import subprocess
 import sys
 from pathlib import Path
@@ -129,3 +130,9 @@ def test_corpus_on_a_local_cluster(corpus: Path, tmp_path: Path) -> None:
     for name in na.TABLES:
         assert b[name].num_rows == a[name].num_rows, name
         assert b[name].to_pylist() == a[name].to_pylist(), name
+
+
+def test_public_names_explain_themselves() -> None:
+    assert (nd.__doc__ or "").strip()
+    for name in nd.__all__:
+        assert (inspect.getdoc(getattr(nd, name)) or "").strip(), name

@@ -259,189 +259,138 @@ def unique(pid: str, seen: set[str]) -> str:
 # ------------------------------------------------------------------ pages -> tables
 
 
-def _children(
-    ids: list[str], parents: list[Any], attr: str
-) -> tuple[list[str], list[int], list[Any]]:
-    """The children ``attr`` of every parent, flattened, with their page id and position."""
-    pids: list[str] = []
-    positions: list[int] = []
-    items: list[Any] = []
-    for pid, parent in zip(ids, parents, strict=True):
-        found = getattr(parent, attr)
-        if found:
-            n = len(found)
-            pids += [pid] * n
-            positions += range(n)
-            items += found
-    return pids, positions, items
-
-
 class TableBuilder:
-    """The pages of one batch, turned into tables column by column."""
+    """The rows of one batch, column by column.
+
+    Each page's values are taken as it is added, so the page itself (and the spelling of
+    its Markdown, which can outweigh it) is not kept for the rest of the batch.
+    """
 
     def __init__(self, root: PathLike | None = None, *, path_ids: _PathIds | None = None) -> None:
         self.path_id = _PathIds(root) if path_ids is None else path_ids
         self.seen: set[str] = set()
-        self.ids: list[str] = []
-        self.kinds: list[str] = []
-        self.by_kind: dict[type, tuple[list[str], list[Any]]] = {
-            Event: ([], []),
-            DayPage: ([], []),
-            FrontPage: ([], []),
+        self.cols: dict[str, list[list[Any]]] = {
+            name: [[] for _ in schema] for name, schema in SCHEMAS.items()
         }
-        self.errors: list[tuple[str, Loaded]] = []
-        self.listings: list[tuple[str, DayPage | FrontPage]] = []
-
-    @property
-    def pages(self) -> int:
-        """How many pages were added (failed results not counted)."""
-        return len(self.ids)
+        self.pages = 0
 
     def add(self, item: Item) -> str:
         """Add a page or a result; return the id it got."""
         if isinstance(item, Loaded):
             pid = unique(self.path_id(item.path), self.seen)
             if item.page is None:
-                self.errors.append((pid, item))
+                self._error(pid, item)
                 return pid
             page: Page = item.page
         else:
             pid = unique(memory_id(item), self.seen)
             page = item
-        own = self.by_kind.get(type(page))
-        if own is None:
-            raise TypeError(f"expected a page, not {type(page).__name__}")
-        self.ids.append(pid)
-        self.kinds.append(KINDS[type(page)])
-        own[0].append(pid)
-        own[1].append(page)
-        if not isinstance(page, Event):
-            self.listings.append((pid, page))
+        kind = type(page)
+        if kind is Event:
+            self._event(pid, page)  # type: ignore[arg-type]
+        elif kind is DayPage:
+            self._day(pid, page)  # type: ignore[arg-type]
+        elif kind is FrontPage:
+            self._front(pid, page)  # type: ignore[arg-type]
+        else:
+            raise TypeError(f"expected a page, not {kind.__name__}")
+        self.pages += 1
         return pid
 
-    def _columns(self) -> dict[str, dict[str, list[Any]]]:
-        out: dict[str, dict[str, list[Any]]] = {"pages": {"page_id": self.ids, "kind": self.kinds}}
-        ids, evs = self.by_kind[Event]
-        out["events"] = {
-            "page_id": ids,
-            "date": [e.date for e in evs],
-            "title": [e.title for e in evs],
-            "category": [e.category for e in evs],
-            "body": [e.body for e in evs],
-            "cover_image": [e.cover_image for e in evs],
-            "slug": [e.slug for e in evs],
-            "prefix": [e.prefix for e in evs],
-            "language": [e.language for e in evs],
-            "extra": [e.extra for e in evs],
-        }
-        pids, pos, srcs = _children(ids, evs, "sources")
-        out["sources"] = {
-            "page_id": pids,
-            "position": pos,
-            "name": [s.name for s in srcs],
-            "url": [s.url for s in srcs],
-            "image": [s.image for s in srcs],
-        }
-        pids, pos, rels = _children(ids, evs, "related")
-        out["related"] = {
-            "page_id": pids,
-            "position": pos,
-            "title": [r.title for r in rels],
-            "url": [r.url for r in rels],
-            "context": [r.context for r in rels],
-        }
-        pids, pos, chs = _children(ids, evs, "changes")
-        out["changes"] = {
-            "page_id": pids,
-            "position": pos,
-            "title": [c.title for c in chs],
-            "url": [c.url for c in chs],
-            "label": [c.label for c in chs],
-            "timestamp": [c.timestamp for c in chs],
-        }
-        ids, days = self.by_kind[DayPage]
-        out["days"] = {
-            "page_id": ids,
-            "date": [d.date for d in days],
-            "previous": [d.previous for d in days],
-            "prefix": [d.prefix for d in days],
-            "formats": [d.formats for d in days],
-            "language": [d.language for d in days],
-            "extra": [d.extra for d in days],
-        }
-        ids, fronts = self.by_kind[FrontPage]
-        out["fronts"] = {
-            "page_id": ids,
-            "formats": [f.formats for f in fronts],
-            "language": [f.language for f in fronts],
-            "extra": [f.extra for f in fronts],
-        }
-        pids, pos, secs = _children(ids, fronts, "sections")
-        out["sections"] = {
-            "page_id": pids,
-            "position": pos,
-            "label": [s.label for s in secs],
-            "url": [s.url for s in secs],
-            "rule": [s.rule for s in secs],
-        }
-        # Entries of day pages (section null) and of front-page sections, in page order.
-        e_pids: list[str] = []
-        e_sections: list[int | None] = []
-        e_pos: list[int] = []
-        ents: list[Entry] = []
-        for pid, listing in self.listings:
-            if isinstance(listing, DayPage):
-                groups: Iterable[tuple[int | None, tuple[Entry, ...]]] = [(None, listing.entries)]
-            else:
-                groups = enumerate(s.entries for s in listing.sections)
-            for section, entries in groups:
-                n = len(entries)
-                e_pids += [pid] * n
-                e_sections += [section] * n
-                e_pos += range(n)
-                ents += entries
-        out["entries"] = {
-            "page_id": e_pids,
-            "section": e_sections,
-            "position": e_pos,
-            "title": [e.title for e in ents],
-            "url": [e.url for e in ents],
-            "category": [e.category for e in ents],
-            "summary": [e.summary for e in ents],
-            "context": [e.context for e in ents],
-        }
-        out["errors"] = {
-            "page_id": [pid for pid, _r in self.errors],
-            "path": [r.path for _pid, r in self.errors],
-            "error": [_error_name(r) for _pid, r in self.errors],
-            "message": [_error_message(r) for _pid, r in self.errors],
-            "line": [_error_at(r, "lineno") for _pid, r in self.errors],
-            "column": [_error_at(r, "colno") for _pid, r in self.errors],
-        }
-        return out
+    def _row(self, table: str, values: tuple[Any, ...]) -> None:
+        for column, value in zip(self.cols[table], values, strict=True):
+            column.append(value)
+
+    def _event(self, pid: str, ev: Event) -> None:
+        self._row("pages", (pid, "event"))
+        self._row(
+            "events",
+            (
+                pid,
+                ev.date,
+                ev.title,
+                ev.category,
+                ev.body,
+                ev.cover_image,
+                ev.slug,
+                ev.prefix,
+                ev.language,
+                ev.extra,
+            ),
+        )
+        if ev.sources:
+            c, items = self.cols["sources"], ev.sources
+            self._ids(c, pid, len(items))
+            c[2] += [s.name for s in items]
+            c[3] += [s.url for s in items]
+            c[4] += [s.image for s in items]
+        if ev.related:
+            c, rel = self.cols["related"], ev.related
+            self._ids(c, pid, len(rel))
+            c[2] += [r.title for r in rel]
+            c[3] += [r.url for r in rel]
+            c[4] += [r.context for r in rel]
+        if ev.changes:
+            c, chs = self.cols["changes"], ev.changes
+            self._ids(c, pid, len(chs))
+            c[2] += [ch.title for ch in chs]
+            c[3] += [ch.url for ch in chs]
+            c[4] += [ch.label for ch in chs]
+            c[5] += [ch.timestamp for ch in chs]
+
+    @staticmethod
+    def _ids(columns: list[list[Any]], pid: str, n: int) -> None:
+        """Fill the page id and position columns of ``n`` child rows."""
+        columns[0] += [pid] * n
+        columns[1] += range(n)
+
+    def _entries(self, pid: str, section: int | None, entries: tuple[Entry, ...]) -> None:
+        if not entries:
+            return
+        c, n = self.cols["entries"], len(entries)
+        c[0] += [pid] * n
+        c[1] += [section] * n
+        c[2] += range(n)
+        c[3] += [e.title for e in entries]
+        c[4] += [e.url for e in entries]
+        c[5] += [e.category for e in entries]
+        c[6] += [e.summary for e in entries]
+        c[7] += [e.context for e in entries]
+
+    def _day(self, pid: str, day: DayPage) -> None:
+        self._row("pages", (pid, "day"))
+        self._row(
+            "days",
+            (pid, day.date, day.previous, day.prefix, day.formats, day.language, day.extra),
+        )
+        self._entries(pid, None, day.entries)
+
+    def _front(self, pid: str, front: FrontPage) -> None:
+        self._row("pages", (pid, "front"))
+        self._row("fronts", (pid, front.formats, front.language, front.extra))
+        for i, s in enumerate(front.sections):
+            self._row("sections", (pid, i, s.label, s.url, s.rule))
+            self._entries(pid, i, s.entries)
+
+    def _error(self, pid: str, result: Loaded) -> None:
+        exc = result.error
+        row: tuple[Any, ...]
+        if isinstance(exc, ParseError):
+            row = (pid, result.path, "ParseError", exc.msg, exc.lineno, exc.colno)
+        else:
+            row = (pid, result.path, type(exc).__name__, str(exc), None, None)
+        self._row("errors", row)
 
     def tables(self) -> dict[str, pa.Table]:
         """The tables of everything added so far."""
         out = {}
-        for name, columns in self._columns().items():
-            schema = SCHEMAS[name]
-            arrays = [pa.array(columns[field.name], type=field.type) for field in schema]
+        for name, schema in SCHEMAS.items():
+            arrays = [
+                pa.array(values, type=field.type)
+                for values, field in zip(self.cols[name], schema, strict=True)
+            ]
             out[name] = pa.Table.from_arrays(arrays, schema=schema)
         return out
-
-
-def _error_name(result: Loaded) -> str:
-    return type(result.error).__name__
-
-
-def _error_message(result: Loaded) -> str:
-    exc = result.error
-    return exc.msg if isinstance(exc, ParseError) else str(exc)
-
-
-def _error_at(result: Loaded, attr: str) -> int | None:
-    exc = result.error
-    return getattr(exc, attr) if isinstance(exc, ParseError) else None
 
 
 def to_tables(items: Iterable[Item], *, root: PathLike | None = None) -> dict[str, pa.Table]:
@@ -679,6 +628,22 @@ STATISTICS = [
     "rule",
     "error",
 ]
+# Dictionary encoding where values repeat (ids of child rows, labels, related links and
+# titles, outlets); long or unique text (bodies, summaries) is written plain, which is
+# as small and saves building a dictionary that would be dropped.
+DICTIONARY = [
+    "page_id",
+    "kind",
+    "language",
+    "category",
+    "label",
+    "prefix",
+    "error",
+    "context",
+    "url",
+    "title",
+    "name",
+]
 
 
 def table_dir(directory: PathLike, name: str) -> str:
@@ -739,6 +704,7 @@ class DatasetWriter:
                 schema,
                 compression="snappy",  # pyarrow's default: faster to write than zstd
                 write_statistics=STATISTICS,
+                use_dictionary=DICTIONARY,  # type: ignore[arg-type]  # (a list is taken)
             )
 
     def write(self, tables: Mapping[str, pa.Table]) -> None:
@@ -821,6 +787,46 @@ def write_dataset(
         writer.discard()
         raise
     return written
+
+
+def write_batches(
+    batches: Iterable[Mapping[str, pa.Table]],
+    directory: PathLike,
+    *,
+    batch_size: int = 1000,
+) -> int:
+    """Write tables already built (by worker processes) as a dataset; return the pages.
+
+    Consecutive tables are joined until they hold ``batch_size`` pages, then written as
+    one row group each; their page ids must not repeat (distinct files under one root).
+    """
+    prepare(directory)
+    writer = DatasetWriter(directory)
+    pending: list[Mapping[str, pa.Table]] = []
+    count = written = batches_done = 0
+    try:
+        for tables in batches:
+            pending.append(tables)
+            count += tables["pages"].num_rows
+            if count >= batch_size:
+                writer.write(_joined(pending))
+                written, batches_done = written + count, batches_done + 1
+                pending, count = [], 0
+        if pending or not batches_done:
+            writer.write(_joined(pending))
+            written += count
+        writer.commit()
+    except BaseException:
+        writer.discard()
+        raise
+    return written
+
+
+def _joined(parts: Sequence[Mapping[str, pa.Table]]) -> dict[str, pa.Table]:
+    return {
+        name: pa.concat_tables([p[name] for p in parts]) if parts else schema.empty_table()
+        for name, schema in SCHEMAS.items()
+    }
 
 
 def part_files(directory: PathLike, name: str) -> list[str]:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 import collections
+import itertools
 import os
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from multiprocessing import get_all_start_methods, get_context
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
+from typing import Any
 
 from . import _cli
 from ._cli import (
@@ -26,6 +28,7 @@ from ._cli import (
 from ._errors import ParseError
 from ._stream import SUFFIXES, Loaded, Problem, Skipped, load_regular, scan
 
+Chunk = tuple[Any, int, list[tuple[str, BaseException]]]  # tables, pages read, failures
 INSTALL_HINT = "--to parquet needs pyarrow: pip install 'newsevent[arrow]'"
 
 
@@ -43,16 +46,26 @@ def _load(task: tuple[str, str | None]) -> Loaded:
         return Loaded(path=path, error=exc)
 
 
-def _serve(conn: Connection, fmt: str | None, inherited: list[Connection]) -> None:
-    """A worker: read the chunks of paths the main process sends, send back the results."""
+def _serve(conn: Connection, fmt: str | None, root: str, inherited: list[Connection]) -> None:
+    """A worker: read the chunks of paths the main process sends, send back their tables."""
     for other in inherited:
         other.close()  # so that the worker sees end-of-file when the main process is gone
     # The main process decides when to stop and ends the workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    from . import _arrow
+
     try:
         while (chunk := conn.recv()) is not None:
-            conn.send([_load((path, fmt)) for path in chunk])
+            builder = _arrow.TableBuilder(root)
+            failures = []
+            for path in chunk:
+                result = _load((path, fmt))
+                builder.add(result)
+                if result.error is not None:
+                    failures.append((result.path, result.error))
+            # Arrow tables travel back, not pages: they pickle as flat buffers.
+            conn.send((builder.tables(), len(chunk), failures))
     except (EOFError, OSError):
         return  # the main process is gone
 
@@ -71,8 +84,8 @@ def _send(conn: Connection, proc: BaseProcess, chunk: list[str] | None) -> None:
         raise _died(proc) from None
 
 
-def _parallel(paths: list[str], fmt: str | None, jobs: int) -> Iterator[Loaded]:
-    """The results of ``paths`` in order, read by ``jobs`` worker processes.
+def _parallel(paths: list[str], fmt: str | None, jobs: int, root: str) -> Iterator[Chunk]:
+    """The tables of ``paths``, chunk by chunk in order, made by ``jobs`` worker processes.
 
     Chunk *k* goes to worker *k* mod ``jobs``, each worker with at most two chunks in hand,
     so results come back in order and memory stays bounded; a worker that dies stops the
@@ -80,15 +93,19 @@ def _parallel(paths: list[str], fmt: str | None, jobs: int) -> Iterator[Loaded]:
     """
     fork = "fork" in get_all_start_methods()
     ctx = get_context("fork") if fork else get_context("spawn")
-    size = max(1, min(64, len(paths) // (jobs * 8)))
+    size = max(1, min(250, len(paths) // (jobs * 8)))
     chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+    if fork:  # pyarrow's first conversion imports pandas: once here, not in each worker
+        from . import _arrow
+
+        _arrow.TableBuilder().tables()
     pipes = [ctx.Pipe() for _ in range(jobs)]
     procs = []
     finished = False
     try:
         for _, theirs in pipes:
             inherited = [c for p in pipes for c in p if c is not theirs] if fork else []
-            proc = ctx.Process(target=_serve, args=(theirs, fmt, inherited), daemon=True)
+            proc = ctx.Process(target=_serve, args=(theirs, fmt, root, inherited), daemon=True)
             proc.start()
             procs.append(proc)
         for _, theirs in pipes:
@@ -105,12 +122,12 @@ def _parallel(paths: list[str], fmt: str | None, jobs: int) -> Iterator[Loaded]:
                     if ready is not conn and not conn.poll():
                         raise _died(sentinels[ready])  # type: ignore[index]
             try:
-                results = conn.recv()
+                done = conn.recv()
             except (EOFError, OSError):
                 raise _died(proc) from None
             if k + 2 * jobs < len(chunks):
                 _send(conn, proc, chunks[k + 2 * jobs])
-            yield from results
+            yield done
         for conn, proc in zip(conns, procs, strict=True):
             _send(conn, proc, None)
         finished = True
@@ -125,10 +142,16 @@ def _parallel(paths: list[str], fmt: str | None, jobs: int) -> Iterator[Loaded]:
             mine.close()
 
 
-def _results(paths: list[str], fmt: str | None, jobs: int) -> Iterator[Loaded]:
-    if jobs <= 1 or len(paths) <= 1:
-        return map(_load, [(p, fmt) for p in paths])
-    return _parallel(paths, fmt, jobs)
+def _once(paths: list[str]) -> list[str]:
+    """``paths`` without a file named twice (which would give two pages one id)."""
+    seen: set[str] = set()
+    out = []
+    for path in paths:
+        key = os.path.abspath(path)
+        if key not in seen:
+            seen.add(key)
+            out.append(path)
+    return out
 
 
 def convert(args: argparse.Namespace) -> int:
@@ -154,30 +177,48 @@ def convert(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     # A dataset folder inside an input folder is not read back as input.
     found = list(scan(args.sources, SUFFIXES, _cli._exclude(args.output)))
-    paths = [item for item in found if isinstance(item, str)]
-    problems = [item for item in found if isinstance(item, Problem)]
-    progress = _Progress(args.progress, sys.stderr, len(found))
+    paths = _once([item for item in found if isinstance(item, str)])
+    problems = [Loaded(path=p.path, error=p.error) for p in found if isinstance(p, Problem)]
+    progress = _Progress(args.progress, sys.stderr, len(paths) + len(problems))
     count: collections.Counter[str] = collections.Counter()
+    root = archive_root(args.sources)
+    jobs = min(args.jobs, len(paths))
+
+    def tally(path: str, error: BaseException | None) -> None:
+        if error is None:
+            count["converted"] += 1
+            return
+        count["skipped" if isinstance(error, Skipped) else "failed"] += 1
+        progress.message(_error_text(error, path))
 
     def results() -> Iterator[Loaded]:
-        for problem in problems:
-            yield Loaded(path=problem.path, error=problem.error)
-        yield from _results(paths, args.from_, min(args.jobs, len(paths)))
-
-    def counted() -> Iterator[Loaded]:
-        for result in results():
-            if result.error is None:
-                count["converted"] += 1
-            else:
-                count["skipped" if isinstance(result.error, Skipped) else "failed"] += 1
-                progress.message(_error_text(result.error, result.path))
+        loaded = (_load((p, args.from_)) for p in paths)
+        for result in itertools.chain(problems, loaded):
+            tally(result.path, result.error)
             yield result
+            progress.update(sum(count.values()), count["failed"])
+
+    def chunks() -> Iterator[Mapping[str, Any]]:
+        if problems:
+            builder = _arrow.TableBuilder(root)
+            for result in problems:
+                tally(result.path, result.error)
+                builder.add(result)
+            yield builder.tables()
+        for tables, done, failures in _parallel(paths, args.from_, jobs, root):
+            for path, error in failures:
+                tally(path, error)
+            count["converted"] += done - len(failures)
+            yield tables
             progress.update(sum(count.values()), count["failed"])
 
     status = EXIT_OK
     failure = ""
     try:
-        _arrow.write_dataset(counted(), args.output, root=archive_root(args.sources))
+        if jobs > 1:
+            _arrow.write_batches(chunks(), args.output)
+        else:
+            _arrow.write_dataset(results(), args.output, root=root)
     except (KeyboardInterrupt, _Stop) as exc:
         _cli._ignore_signals()
         status = _cli._stop_status(exc)

@@ -90,8 +90,10 @@ def write_dataset(
     file every 100 batches), and nothing is kept from one batch to the next, so memory does
     not grow with the number of pages.
     A result without a page is written to the ``errors`` table, passed to ``on_error`` if
-    given, and the run goes on. ``directory`` is created; one that already holds part files
-    is refused (:class:`FileExistsError`). Ids follow :func:`page_id` with ``root`` and are
+    given, and the run goes on. Part files get their names only when everything is
+    written: a run that raises (from ``pages``, from writing, or an interrupt) leaves none.
+    ``directory`` is created; one that already holds part files is refused
+    (:class:`FileExistsError`). Ids follow :func:`page_id` with ``root`` and are
     told apart within a batch; the files of one archive have distinct ids anyway.
     """
     return _arrow.write_dataset(
