@@ -566,6 +566,9 @@ def test_convert_to_parquet_usage(tmp_path: Path) -> None:
     ok = run("convert", str(page), "--to", "parquet", "-o", str(tmp_path / "one"))
     assert ok.returncode == 0 and ok.stderr == "newsevent: 1 converted, 0 failed\n"
     assert na.read_tables(tmp_path / "one")["pages"]["page_id"].to_pylist() == ["/a.md"]
+    # A file named twice is read once: one page, one id.
+    twice = run("convert", str(page), str(tmp_path), "--to", "parquet", "-o", str(tmp_path / "2"))
+    assert twice.returncode == 0 and twice.stderr == "newsevent: 1 converted, 0 failed\n"
 
 
 # ------------------------------------------------------------------ public surface
