@@ -3,13 +3,25 @@
 from . import html, json, markdown, xml
 from ._api import detect, dump, dumps, example, load, loads, parse
 from ._errors import ParseError
-from ._model import Change, DayPage, Entry, Event, FrontPage, FrontSection, Page, Related, Source
+from ._model import (
+    Change,
+    DayPage,
+    Editorial,
+    Entry,
+    Event,
+    FrontPage,
+    FrontSection,
+    Page,
+    Related,
+    Source,
+)
 from ._stream import Loaded, iter_files, iter_load
 from ._text import normalize_url
 
 __all__ = [
     "Change",
     "DayPage",
+    "Editorial",
     "Entry",
     "Event",
     "FrontPage",
