@@ -328,6 +328,19 @@ def _editorial_document(page: Editorial) -> Any:
 
 def dumps(page: Page) -> str:
     """Write ``page`` as a standalone HTML5 document."""
+    return serialize(document(page))
+
+
+def serialize(doc: Any) -> str:
+    """The HTML5 text of a document tree from :func:`document`."""
+    html: str = lxml.html.tostring(
+        doc, encoding="unicode", doctype="<!DOCTYPE html>", pretty_print=True
+    )
+    return html
+
+
+def document(page: Page) -> Any:
+    """The lxml tree of ``page``'s HTML document."""
     if isinstance(page, Event):
         doc = to_document(page)
     elif isinstance(page, DayPage):
@@ -338,10 +351,7 @@ def dumps(page: Page) -> str:
         doc = _editorial_document(page)
     else:
         raise TypeError(f"expected a page, not {type(page).__name__}")
-    html: str = lxml.html.tostring(
-        doc, encoding="unicode", doctype="<!DOCTYPE html>", pretty_print=True
-    )
-    return html
+    return doc
 
 
 # ---------------------------------------------------------------- reading
