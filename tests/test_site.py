@@ -270,23 +270,29 @@ def test_walk_the_site_in_chromium(
         front = newsevent.load(out / "index.md")
         assert isinstance(front, newsevent.FrontPage)
         assert front.sections[0].entries[0].title in driver.find_element(By.TAG_NAME, "body").text
-        # front page -> a day
-        driver.find_element(By.CSS_SELECTOR, "section.section h2 a").click()
+        # front page -> a day that lists an event with a related event in the archive
+        days = driver.find_elements(By.CSS_SELECTOR, "section.section h2 a:not(.leaves-archive)")
+        day_link = event_href = None
+        for link in days:
+            day_file = _here(link.get_attribute("href") or "")
+            for href in lxml.html.parse(str(day_file)).xpath(
+                "//article[contains(@class, 'entry')]//h3/a[not(contains(@class, 'leaves'))]/@href"
+            ):
+                target = (day_file.parent / unquote(href)).resolve()
+                if _related_in_archive(target):
+                    day_link, event_href = link, href
+                    break
+            if day_link is not None:
+                break
+        assert day_link is not None and event_href is not None
+        day_link.click()
         day = newsevent.load(_here(driver.current_url).with_suffix(".md"))
         assert isinstance(day, newsevent.DayPage)
         assert driver.find_element(By.TAG_NAME, "h1").text == newsevent._model.day_label(day.date)
-        # day -> an event with related events in the archive
-        event_link = None
-        for a in driver.find_elements(By.CSS_SELECTOR, "article.entry h3 a"):
-            target = _here(a.get_attribute("href") or "")
-            ev = newsevent.load(target.with_suffix(".md"))
-            if isinstance(ev, newsevent.Event) and any(
-                "leaves-archive" not in (r.get("class") or "")
-                for r in lxml.html.parse(str(target)).xpath("//section[@class='related']//a")
-            ):
-                event_link = a
-                break
-        assert event_link is not None
+        # day -> the event
+        event_link = driver.find_element(
+            By.CSS_SELECTOR, f'article.entry h3 a[href="{event_href}"]'
+        )
         event_link.click()
         ev = newsevent.load(_here(driver.current_url).with_suffix(".md"))
         assert isinstance(ev, newsevent.Event)
@@ -313,6 +319,11 @@ def test_walk_the_site_in_chromium(
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+def _related_in_archive(page: Path) -> bool:
+    links = lxml.html.parse(str(page)).xpath("//section[@class='related']//a")
+    return any("leaves-archive" not in (a.get("class") or "") for a in links)
 
 
 def _here(url: str) -> Path:
