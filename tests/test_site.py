@@ -360,3 +360,20 @@ def test_docs_blocks_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     with contextlib.redirect_stdout(out):
         exec(compile(blocks[2][1], str(doc), "exec"), {})
     assert out.getvalue() == blocks[3][1]
+
+
+def test_adding_the_opinion_section_rebuilds_every_navigation_bar(
+    corpus: Path, tmp_path: Path
+) -> None:
+    archive, out, clean = tmp_path / "archive", tmp_path / "out", tmp_path / "clean"
+    archive.mkdir()
+    _copy(corpus, archive, ["19"])
+    _site.build(str(archive), str(out))
+    assert "opinion/index.html" not in (out / "index.html").read_text("utf-8")
+    shutil.copytree(corpus / "en" / "opinion", archive / "opinion")
+    _site.build(str(archive), str(out))
+    _site.build(str(archive), str(clean))
+    assert {rel: (out / rel).read_bytes() for rel in _files(out)} == {
+        rel: (clean / rel).read_bytes() for rel in _files(clean)
+    }
+    assert 'href="opinion/index.html"' in (out / "index.html").read_text("utf-8")

@@ -287,10 +287,13 @@ def build(
     old = _load_manifest(out)
     old_pages: dict[str, Any] = old.get("pages", {})
     same_keys = sorted(old.get("keys", [])) == sorted(keys)
+    has_opinion = "opinion/index" in keys
+    # When the opinion section comes or goes, every page's navigation bar changes.
+    reuse = old_pages if old.get("opinion") == has_opinion else {}
     tasks: list[tuple[str, str]] = []
     manifest: dict[str, Any] = {}
     for key in sorted(pages):
-        entry = old_pages.get(key)
+        entry = reuse.get(key)
         if entry is not None and all(os.path.exists(p) for p in _outputs(out, key)):
             with open(pages[key], "rb") as fh:
                 digest = hashlib.sha256(fh.read()).hexdigest()
@@ -300,7 +303,7 @@ def build(
                 manifest[key] = entry
                 continue
         tasks.append((key, pages[key]))
-    state = {"out": out, "resolver": resolver, "opinion": "opinion/index" in keys}
+    state = {"out": out, "resolver": resolver, "opinion": has_opinion}
     written = failed = 0
     bar = _Bar(progress, len(tasks))
     for done, result in enumerate(_run(tasks, jobs, state), 1):
@@ -328,7 +331,7 @@ def build(
     if feeds:
         written += _write_feeds(out, pages, feed_size, base_url)
     outside = sum(int(e["outside"]) for e in manifest.values())
-    doc = {"version": 1, "keys": sorted(keys), "pages": manifest}
+    doc = {"version": 1, "keys": sorted(keys), "opinion": has_opinion, "pages": manifest}
     _write(os.path.join(out, MANIFEST), json.dumps(doc, sort_keys=True, indent=0).encode())
     return Summary(len(pages), len(tasks), written, failed, outside, removed)
 
