@@ -19,6 +19,7 @@ from .._text import BLANK
 from .common import (
     build,
     context_tags,
+    date_heading,
     guess_language,
     is_blank,
     same_day,
@@ -26,10 +27,7 @@ from .common import (
     written,
 )
 
-DAY = re.compile(
-    r"## \[(\d{4})-(\d{2})-(\d{1,2})\]"
-    r"\(((?:/[^/?#()\s]+)*)/news/(\d{4})/(\d{2})/(\d{1,2})/index\.md\)[ \t]*"
-)
+DAY = date_heading("##")
 H2 = re.compile(r"##[ \t]+(.*?)[ \t]*")
 RULE = re.compile(r"[ \t]*---[ \t]*")
 _CATEGORY = re.compile(r"#####(?:[ \t]|$)")

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from .._errors import ParseError
 from .._model import UNPARSED_LABEL, Editorial
-from .._spelling import Mark, Spelling, attach
+from .._spelling import Mark, Spelling
 from .._text import BLANK
-from .common import build, is_blank, split_lines
+from .common import build_page, is_blank, split_lines
 from .listing import BYLINE, EDITORIAL_TITLE, unparsed_section
 
 _UNPARSED = f"## {UNPARSED_LABEL}"
@@ -68,7 +68,7 @@ def loads_editorial(src: str, lead: str = "") -> Editorial:
         i += 1
     marks.extend(("extra", line, n, n + 1) for line, n in extra)
     spelling = Spelling(src, marks, lead)
-    page = build(
+    return build_page(
         lambda: Editorial(
             title=title,
             author=author,
@@ -76,10 +76,9 @@ def loads_editorial(src: str, lead: str = "") -> Editorial:
             extra=tuple(line for line, _ in extra),
             spelling=spelling,
         ),
+        spelling,
         1,
     )
-    attach(spelling, page)
-    return page
 
 
 def dumps_editorial(page: Editorial) -> str:
