@@ -5,9 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 LISTING_NAMES = {"index.md", "README.md"}
-# The site's one editorial: no page type reads it yet (the opinion section is future work),
-# so the corpus tests name it as the one known exception.
-EDITORIAL = "en/opinion/2017/04/4/the-post-truth-and-the-context/README.md"
 
 
 def event_pages(root: Path) -> list[Path]:
@@ -17,13 +14,23 @@ def event_pages(root: Path) -> list[Path]:
     )
 
 
+def is_editorial(path: Path, root: Path) -> bool:
+    """Editorials sit in dated folders under an ``opinion/`` folder."""
+    parts = path.relative_to(root).parts
+    return "opinion" in parts and len(parts) - parts.index("opinion") > 2
+
+
+def editorial_pages(root: Path) -> list[Path]:
+    """Every editorial of the opinion sections (``opinion/YYYY/MM/D/<slug>/README.md``)."""
+    return sorted(p for p in root.rglob("*.md") if is_editorial(p, root))
+
+
 def listing_pages(root: Path) -> list[Path]:
     """Every day page (``index.md``/``README.md`` in a day folder) and front page."""
-    editorial = root / EDITORIAL
     return sorted(
         p
         for p in root.rglob("*.md")
-        if p.name in LISTING_NAMES and p.parent != root and p != editorial
+        if p.name in LISTING_NAMES and p.parent != root and not is_editorial(p, root)
     )
 
 

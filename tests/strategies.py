@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from newsevent import (
     Change,
     DayPage,
+    Editorial,
     Entry,
     Event,
     FrontPage,
@@ -214,4 +215,24 @@ def front_pages(draw: st.DrawFn) -> FrontPage:
     )
 
 
-pages: st.SearchStrategy[Page] = st.one_of(events(), day_pages(), front_pages())
+editorial_body = body.filter(lambda b: not any(line.startswith("#") for line in b.split("\n")))
+
+
+@st.composite
+def editorials(draw: st.DrawFn, placed: bool = True) -> Editorial:
+    """Editorials; ``placed=False`` leaves out what Markdown does not carry (date, slug…)."""
+    return Editorial(
+        title=draw(nonempty_line),
+        author=draw(nonempty_line),
+        body=draw(editorial_body),
+        date=draw(st.none() | st.dates()) if placed else None,
+        slug=draw(st.none() | segment) if placed else None,
+        prefix=draw(st.sampled_from(["", "/zh"])) if placed else "",
+        language=draw(st.sampled_from([None, "en", "zh"])) if placed else None,
+        extra=tuple(draw(st.lists(extra_line, max_size=2))),
+    )
+
+
+pages: st.SearchStrategy[Page] = st.one_of(
+    events(), day_pages(), front_pages(), editorials(placed=False)
+)

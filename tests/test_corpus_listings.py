@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import newsevent
 from newsevent import json as nejson
 from newsevent import markdown as nemd
 from newsevent import xml as nexml
-from tests.corpus import EDITORIAL, is_front, listing_pages
+from tests.corpus import editorial_pages, is_front, listing_pages
 
 
 def test_every_listing_page_round_trips(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -65,7 +66,8 @@ def test_every_listing_page_round_trips(corpus: Path, capsys: pytest.CaptureFixt
     # Day pages (index.md + README.md in news/ day folders): 11 + 11 English, 2,545 + 2,576
     # and 81 + 62 Chinese, as counted in the corpus folders. Front pages: en/index.md,
     # en/README.md and the opinion listing (en/opinion/index.md and README.md, read as front
-    # pages until the opinion section has a type of its own), zh/index.md and zh/README.md.
+    # pages: a "## Opinion" section of entries, the shape of en/README.md's own Opinion
+    # section), zh/index.md and zh/README.md.
     assert identical == len(paths)
     assert days == 11 + 11 + 2545 + 2576 + 81 + 62
     assert fronts == 4 + 2
@@ -82,7 +84,48 @@ def test_front_pages_keep_their_days(corpus: Path) -> None:
     assert en.sections[0].date is not None and en.sections[0].entries
 
 
-def test_the_editorial_is_the_one_known_exception(corpus: Path) -> None:
-    # No page type reads an editorial yet; when one does, this test must change with it.
-    with pytest.raises(newsevent.ParseError, match="not an event page"):
-        newsevent.parse((corpus / EDITORIAL).read_text("utf-8"))
+def test_every_editorial_round_trips(corpus: Path) -> None:
+    validator = jsonschema.Draft202012Validator(json.loads(nejson.schema()))
+    xsd = etree.XMLSchema(etree.fromstring(nexml.xsd().encode("utf-8")))
+    paths = editorial_pages(corpus)
+    # The corpus holds the site's one editorial.
+    assert [p.relative_to(corpus).as_posix() for p in paths] == [
+        "en/opinion/2017/04/4/the-post-truth-and-the-context/README.md"
+    ]
+    path = paths[0]
+    text = path.read_text("utf-8")
+    page = newsevent.load(path)
+    assert isinstance(page, newsevent.Editorial)
+    lines = text.split("\n")
+    assert page.title == lines[1].removeprefix("# ")
+    assert page.author == lines[2].removeprefix("#### by ")
+    assert page.body == "\n\n".join(x for x in lines[4:] if x)
+    assert len(page.body.split("\n\n")) == 8
+    assert (page.date, page.slug) == (dt.date(2017, 4, 4), "the-post-truth-and-the-context")
+    assert page.extra == ()
+    assert newsevent.dumps(page) == text
+    for fmt in ("json", "xml", "html"):
+        out = newsevent.dumps(page, fmt)
+        assert newsevent.parse(out) == page
+        assert nemd.dumps(newsevent.parse(out), canonical=True) == nemd.dumps(page, canonical=True)
+    assert not list(validator.iter_errors(json.loads(newsevent.dumps(page, "json"))))
+    assert xsd.validate(etree.fromstring(newsevent.dumps(page, "xml").encode("utf-8")))
+
+
+def test_the_opinion_listing_links_the_editorial(corpus: Path) -> None:
+    editorial = newsevent.load(editorial_pages(corpus)[0])
+    assert isinstance(editorial, newsevent.Editorial)
+    for name, category in (("index.md", "Introduction"), ("README.md", None)):
+        page = newsevent.load(corpus / "en" / "opinion" / name)
+        assert isinstance(page, newsevent.FrontPage)
+        assert [s.label for s in page.sections] == ["Opinion"]
+        (entry,) = page.entries
+        assert (entry.title, entry.url, entry.category) == (
+            editorial.title,
+            editorial.url,
+            category,
+        )
+    front = newsevent.load(corpus / "en" / "README.md")
+    assert isinstance(front, newsevent.FrontPage)
+    opinion = [s for s in front.sections if s.label == "Opinion"]
+    assert [e.url for s in opinion for e in s.entries] == [editorial.url]

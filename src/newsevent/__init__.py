@@ -3,7 +3,18 @@
 from . import html, json, markdown, xml
 from ._api import detect, dump, dumps, example, load, loads, parse
 from ._errors import ParseError
-from ._model import Change, DayPage, Entry, Event, FrontPage, FrontSection, Page, Related, Source
+from ._model import (
+    Change,
+    DayPage,
+    Editorial,
+    Entry,
+    Event,
+    FrontPage,
+    FrontSection,
+    Page,
+    Related,
+    Source,
+)
 from ._spelling import Spelling
 from ._stream import Loaded, iter_files, iter_load
 from ._text import normalize_url
@@ -11,6 +22,7 @@ from ._text import normalize_url
 __all__ = [
     "Change",
     "DayPage",
+    "Editorial",
     "Entry",
     "Event",
     "FrontPage",

@@ -11,7 +11,7 @@ from typing import IO, Any, NamedTuple, Union
 from . import _html, _json, _md, _xml
 from ._atomic import write_bytes
 from ._errors import ParseError
-from ._model import DayPage, Event, FrontPage, Page
+from ._model import DayPage, Editorial, Event, FrontPage, Page, placed
 from ._text import as_text
 
 PathOrFile = Union[str, "os.PathLike[str]", IO[str], IO[bytes]]
@@ -67,8 +67,8 @@ def detect(data: str | bytes) -> str:
 def loads(data: str | bytes, format: str | None = None) -> Page:
     """Read a page from ``data`` written in ``format`` (detected when None).
 
-    The result is an :class:`Event`, a :class:`DayPage` or a :class:`FrontPage`,
-    whichever the content is.
+    The result is an :class:`Event`, a :class:`DayPage`, a :class:`FrontPage` or an
+    :class:`Editorial`, whichever the content is.
     """
     name = _ALIASES.get(format.lower(), format.lower()) if format else detect(data)
     fmt = _format(name)
@@ -80,7 +80,7 @@ def loads(data: str | bytes, format: str | None = None) -> Page:
 
 
 def parse(data: str | bytes) -> Page:
-    """Read a page (event, day or front page) from text or bytes in any supported format.
+    """Read a page (event, day, front page or editorial) from text or bytes in any format.
 
     The format is detected from the content; a string is never taken as a path.
     """
@@ -89,8 +89,10 @@ def parse(data: str | bytes) -> Page:
 
 def dumps(obj: Page, format: str = "markdown") -> str:
     """Write a page in ``format``: ``markdown``, ``json``, ``xml`` or ``html``."""
-    if not isinstance(obj, (Event, DayPage, FrontPage)):
-        raise TypeError(f"expected an Event, DayPage or FrontPage, not {type(obj).__name__}")
+    if not isinstance(obj, (Event, DayPage, FrontPage, Editorial)):
+        raise TypeError(
+            f"expected an Event, DayPage, FrontPage or Editorial, not {type(obj).__name__}"
+        )
     return _format(format).dumps(obj)
 
 
@@ -116,7 +118,9 @@ def load(source: PathOrFile, format: str | None = None) -> Page:
 
     Without ``format`` the file's suffix decides (``.md``, ``.json``, ``.xml``,
     ``.html``…); a file with another suffix, or an open file without a name, is
-    read in the format its content shows.
+    read in the format its content shows. An :class:`Editorial` read from
+    ``opinion/YYYY/MM/D/<slug>/README.md`` (or ``index.*``) takes its date and slug from
+    the path when its document does not give them.
     """
     name: str | None = None
     if isinstance(source, (str, os.PathLike)):
@@ -128,9 +132,12 @@ def load(source: PathOrFile, format: str | None = None) -> Page:
         data = source.read()
     format = format or _suffix_format(name)
     try:
-        return loads(data, format)
+        page = loads(data, format)
     except ParseError as exc:
         raise exc.with_path(str(name)) if name else exc from None
+    if isinstance(page, Editorial) and isinstance(name, str):
+        return placed(page, name)
+    return page
 
 
 def dump(obj: Page, target: TextTarget, format: str | None = None) -> None:

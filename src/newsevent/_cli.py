@@ -16,7 +16,7 @@ from multiprocessing import get_all_start_methods, get_context
 from multiprocessing.connection import Connection, wait
 from typing import IO, Any, NamedTuple
 
-from . import _api, _json, _md, _portal_cli
+from . import _api, _json, _md, _portal_cli, _site
 from . import json as _json_module
 from . import xml as _xml_module
 from ._atomic import AtomicWriter, remove_stale, temp_path, write_bytes
@@ -129,6 +129,7 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--to", default="markdown", choices=FORMAT_NAMES, help="output format")
     e.add_argument("--indent", type=int, default=None, help="indent JSON output by N spaces")
     _portal_cli.add_parsers(sub)
+    _site.add_parser(sub, cores)
     return p
 
 
@@ -851,6 +852,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command in _portal_cli.COMMANDS:
         return _portal_cli.run(args, parser)
+    if args.command in _site.COMMANDS:
+        return _site.run(args)
     try:
         with _stop_on_signals():
             if args.command == "example":

@@ -18,12 +18,14 @@ import lxml.html
 from lxml import etree
 from lxml.html.builder import E  # tag factory: E.article(...), any tag name
 
+from . import _inline
 from ._errors import ParseError
 from ._md.common import WRITE_HEADINGS, WRITE_PREVIOUS
 from ._model import (
     COVER_IMAGE,
     Change,
     DayPage,
+    Editorial,
     Entry,
     Event,
     FrontPage,
@@ -272,20 +274,84 @@ def _front_document(page: FrontPage) -> Any:
     return _document(title, lang, _item_list(title, page.entries, lang), art)
 
 
+def _rendered(para: str) -> Any:
+    # The paragraph's Markdown rides along in data-md: the reader takes it back exactly.
+    p = E.p(**{"data-md": para})
+    last: Any = None
+    for node in _inline.nodes(para):
+        if node[0] == "link":
+            el = _link(node[2], node[1], "inline")
+        elif node[0] == "em":
+            el = E.em(node[1])
+        else:
+            if last is None:
+                p.text = (p.text or "") + node[1]
+            else:
+                last.tail = (last.tail or "") + node[1]
+            continue
+        p.append(el)
+        last = el
+    return p
+
+
+def _editorial_document(page: Editorial) -> Any:
+    lang = page.language or ("zh" if _CJK.search(page.title) else "en")
+    attrs = {"class": "newsevent-editorial", "data-newsevent-version": VERSION}
+    if page.prefix:
+        attrs["data-prefix"] = page.prefix
+    if page.slug is not None:
+        attrs["data-slug"] = page.slug
+    if page.language is not None:
+        attrs["data-language"] = page.language
+    art = E.article(**attrs)
+    if page.date is not None:
+        art.append(
+            E.p(E.time(page.date.isoformat(), datetime=page.date.isoformat()), **{"class": "date"})
+        )
+    art.append(E.h1(page.title))
+    art.append(E.p("by ", E.span(page.author, **{"class": "name"}), **{"class": "author"}))
+    paras = page.body.split("\n\n") if page.body else []
+    art.append(E.div({"class": "body"}, *[_rendered(p) for p in paras]))
+    if page.extra:
+        art.append(_extra_section(page.extra, "Unparsed"))
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "OpinionNewsArticle",
+        "headline": page.title,
+        "author": {"@type": "Person", "name": page.author},
+        "inLanguage": lang,
+    }
+    if page.date is not None:
+        data["datePublished"] = page.date.isoformat()
+    return _document(page.title, lang, _ld_text(data), art)
+
+
 def dumps(page: Page) -> str:
     """Write ``page`` as a standalone HTML5 document."""
+    return serialize(document(page))
+
+
+def serialize(doc: Any) -> str:
+    """The HTML5 text of a document tree from :func:`document`."""
+    html: str = lxml.html.tostring(
+        doc, encoding="unicode", doctype="<!DOCTYPE html>", pretty_print=True
+    )
+    return html
+
+
+def document(page: Page) -> Any:
+    """The lxml tree of ``page``'s HTML document."""
     if isinstance(page, Event):
         doc = to_document(page)
     elif isinstance(page, DayPage):
         doc = _day_document(page)
     elif isinstance(page, FrontPage):
         doc = _front_document(page)
+    elif isinstance(page, Editorial):
+        doc = _editorial_document(page)
     else:
         raise TypeError(f"expected a page, not {type(page).__name__}")
-    html: str = lxml.html.tostring(
-        doc, encoding="unicode", doctype="<!DOCTYPE html>", pretty_print=True
-    )
-    return html
+    return doc
 
 
 # ---------------------------------------------------------------- reading
@@ -336,7 +402,7 @@ def _linked(li: Any, cls: str) -> tuple[str, str]:
     return _leaf(a, "a link"), _url(a)
 
 
-_KINDS = ("newsevent", "newsevent-day", "newsevent-front")
+_KINDS = ("newsevent", "newsevent-day", "newsevent-front", "newsevent-editorial")
 
 
 def loads(data: str | bytes) -> Page:
@@ -361,6 +427,8 @@ def loads(data: str | bytes) -> Page:
         return _day_from(art)
     if "newsevent-front" in kind:
         return _front_from(art)
+    if "newsevent-editorial" in kind:
+        return _editorial_from(art)
     return _event_from(art)
 
 
@@ -429,6 +497,35 @@ def _front_from(art: Any) -> FrontPage:
         lambda: FrontPage(
             sections=tuple(sections),
             formats=bool(art.xpath(f"./nav[{_cls('formats')}]")),
+            language=language,
+            extra=_extra_from(art),
+        ),
+        art,
+    )
+
+
+def _editorial_from(art: Any) -> Editorial:
+    times = art.xpath(f"./p[{_cls('date')}]/time")
+    try:
+        date = _dt.date.fromisoformat(times[0].get("datetime") or "") if times else None
+    except ValueError:
+        raise _fail("invalid <time datetime>", times[0]) from None
+    paras = []
+    for p in _one(art, f"./div[{_cls('body')}]", "body").xpath("./p"):
+        md = p.get("data-md")
+        if md is None:
+            raise _fail("body paragraph without data-md", p)
+        paras.append(str(md))
+    author = _one(art, f"./p[{_cls('author')}]/span[{_cls('name')}]", "author")
+    language: Any = art.get("data-language")
+    return _build(
+        lambda: Editorial(
+            title=_leaf(_one(art, "./h1", "<h1>"), "<h1>"),
+            author=_leaf(author, "the author"),
+            body="\n\n".join(paras),
+            date=date,
+            slug=art.get("data-slug"),
+            prefix=art.get("data-prefix") or "",
             language=language,
             extra=_extra_from(art),
         ),

@@ -16,6 +16,7 @@ from ._errors import ParseError
 from ._model import (
     Change,
     DayPage,
+    Editorial,
     Entry,
     Event,
     FrontPage,
@@ -30,6 +31,7 @@ FORMATS: dict[str, type] = {
     "newsevent.event": Event,
     "newsevent.day": DayPage,
     "newsevent.front": FrontPage,
+    "newsevent.editorial": Editorial,
 }
 _MARKERS = {cls: name for name, cls in FORMATS.items()}
 VERSION = 2
@@ -94,7 +96,7 @@ for _item in (str, Source, Related, Change, Entry, FrontSection):
     )
 
 # The spelling is Markdown's alone: documents carry the content and the language.
-for _page in (Event, DayPage, FrontPage):
+for _page in (Event, DayPage, FrontPage, Editorial):
     converter.register_unstructure_hook(
         _page, make_dict_unstructure_fn(_page, converter, spelling=override(omit=True))
     )
@@ -109,7 +111,7 @@ for _page in (Event, DayPage, FrontPage):
     )
 
 # Make sure the nested classes are configured before first use.
-for _cls in (Source, Related, Change, Event, Entry, DayPage, FrontSection, FrontPage):
+for _cls in (Source, Related, Change, Event, Entry, DayPage, FrontSection, FrontPage, Editorial):
     converter.get_structure_hook(_cls)
 
 

@@ -8,7 +8,7 @@ from typing import Any, Literal, TypeAlias
 
 import attrs
 
-from ._spelling import Spelling
+from ._spelling import Spelling, attach
 from ._text import BLANK, GOOD_URL, bad_char, url_problem
 
 Language = Literal["en", "zh"]
@@ -450,5 +450,84 @@ class FrontPage:
         return {"html": "/index.html", "json": "/index.json", "xml": "/index.xml"}
 
 
-Page: TypeAlias = Event | DayPage | FrontPage
-"""Any page newsevent reads: an event, a day listing or a front page."""
+def _check_editorial_body(_inst: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    check_body(value)
+    for line in value.split("\n"):
+        if line.startswith("#"):
+            raise ValueError(f"editorial body line {line!r} must not start with '#' (a heading)")
+
+
+@attrs.frozen(kw_only=True)
+class Editorial:
+    """An editorial of the opinion section: ``# title``, ``#### by Author``, paragraphs.
+
+    The body is kept as Markdown text: inline links and emphasis stay as written
+    (``[text](url)``, ``*the Context*``), so every format carries them exactly; the
+    HTML writer renders them as links and emphasis. ``date`` and ``slug`` are not written
+    on the page itself: they come from its place (``opinion/YYYY/MM/D/<slug>/README.md``)
+    when it is read from a file, or from whoever builds it.
+    """
+
+    title: str = attrs.field(validator=_nonempty_line)
+    """The ``# …`` headline, without surrounding blanks."""
+    author: str = attrs.field(validator=_nonempty_line)
+    """The name in the ``#### by …`` line."""
+    body: str = attrs.field(default="", validator=[_str, _check_editorial_body])
+    """Markdown paragraphs separated by one blank line; no line starts with ``#``."""
+    date: _dt.date | None = attrs.field(default=None)
+    """The day of the editorial's folder, when known."""
+    slug: str | None = attrs.field(default=None, validator=[_opt_str, _check_slug])
+    """The editorial's folder name (``the-post-truth-and-the-context``), when known."""
+    prefix: str = attrs.field(default="", validator=[_str, _check_prefix])
+    """The site prefix of the opinion section, ``""`` or for example ``"/zh"``."""
+    language: Language | None = attrs.field(default=None, eq=False, validator=_language)
+    """The edition's language when known; not part of equality."""
+    extra: tuple[str, ...] = attrs.field(default=(), validator=[_tuple_of(str), _check_extra])
+    """Lines the reader did not understand, kept verbatim (written back where they stood)."""
+    spelling: Spelling | None = attrs.field(
+        default=None, eq=False, repr=False, validator=_opt_spelling
+    )
+    """How the page was written (see :class:`newsevent.Spelling`); not part of equality."""
+
+    @date.validator
+    def _check_date(self, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is not None:
+            _date(self, attribute, value)
+
+    @property
+    def path(self) -> str | None:
+        """The site path of the editorial's folder, e.g. ``/opinion/2017/04/4/<slug>``."""
+        if self.date is None or self.slug is None:
+            return None
+        return f"{self.prefix}/opinion/{day_folder(self.date)}/{self.slug}"
+
+    @property
+    def url(self) -> str | None:
+        """The page's own Markdown address (as the opinion listing links it), when known."""
+        return None if self.path is None else f"{self.path}/index.md"
+
+
+OPINION_PATH = re.compile(
+    r"(?:^|/)opinion/(\d{4})/(\d{2})/(\d{1,2})/([^/]+)/(?:index|README)\.\w+$"
+)
+
+
+def placed(page: Editorial, path: str) -> Editorial:
+    """``page`` with the date and slug its file's path says, when it says them."""
+    if page.date is not None or page.slug is not None:
+        return page
+    m = OPINION_PATH.search(path.replace("\\", "/"))
+    if not m or not is_slug(m[4]):
+        return page
+    try:
+        date = _dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return page
+    out = attrs.evolve(page, date=date, slug=m[4])
+    if out.spelling is not None:
+        attach(out.spelling, out)  # the same spelling: the path adds no Markdown
+    return out
+
+
+Page: TypeAlias = Event | DayPage | FrontPage | Editorial
+"""Any page newsevent reads: an event, a day listing, a front page or an editorial."""

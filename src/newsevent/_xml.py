@@ -14,6 +14,7 @@ from ._errors import ParseError
 from ._model import (
     Change,
     DayPage,
+    Editorial,
     Entry,
     Event,
     FrontPage,
@@ -159,6 +160,26 @@ def _front_element(page: FrontPage) -> Any:
     return root
 
 
+def _editorial_element(page: Editorial) -> Any:
+    attrib = {}
+    if page.date is not None:
+        attrib["date"] = page.date.isoformat()
+    if page.slug is not None:
+        attrib["slug"] = page.slug
+    if page.prefix:
+        attrib["prefix"] = page.prefix
+    if page.language is not None:
+        attrib["language"] = page.language
+    root = _root("editorial", attrib)
+    _sub(root, "title", page.title)
+    _sub(root, "author", page.author)
+    body = _sub(root, "body")
+    for para in page.body.split("\n\n") if page.body else ():
+        _sub(body, "p", para)
+    _extra(root, page.extra)
+    return root
+
+
 def page_element(page: Page) -> Any:
     """Return the root element (``<event>``, ``<day>`` or ``<front>``) of ``page``."""
     if isinstance(page, Event):
@@ -167,6 +188,8 @@ def page_element(page: Page) -> Any:
         return _day_element(page)
     if isinstance(page, FrontPage):
         return _front_element(page)
+    if isinstance(page, Editorial):
+        return _editorial_element(page)
     raise TypeError(f"expected a page, not {type(page).__name__}")
 
 
@@ -282,6 +305,23 @@ def _front_from(root: Any) -> FrontPage:
     )
 
 
+def _editorial_from(root: Any) -> Editorial:
+    date = root.get("date")
+    return _build(
+        lambda: Editorial(
+            title=_text(root.find(_Q + "title")),
+            author=_text(root.find(_Q + "author")),
+            body="\n\n".join(_text(p) for p in root.iterfind(f"{_Q}body/{_Q}p")),
+            date=None if date is None else _dt.date.fromisoformat(date),
+            slug=root.get("slug"),
+            prefix=root.get("prefix", ""),
+            language=root.get("language"),
+            extra=_extra_from(root),
+        ),
+        root,
+    )
+
+
 def page_from_element(root: Any) -> Page:
     """Build a page from a root element, validating it against the XSD first."""
     xsd = schema()
@@ -293,6 +333,8 @@ def page_from_element(root: Any) -> Page:
         return _day_from(root)
     if root.tag == _Q + "front":
         return _front_from(root)
+    if root.tag == _Q + "editorial":
+        return _editorial_from(root)
     return _event_from(root)
 
 

@@ -3,24 +3,28 @@ keeps a parsed page's spelling.
 
 - :mod:`.common`: line splitting, the editions' words, helpers every page kind uses;
 - :mod:`.event`: event pages; :mod:`.day`: day pages; :mod:`.front`: front pages;
-- :mod:`.listing`: what day and front pages share (telling pages apart, entries).
+- :mod:`.listing`: what day and front pages share (telling pages apart, entries);
+- :mod:`.opinion`: editorials of the opinion section.
 """
 
 from __future__ import annotations
 
+import attrs
+
 from .._errors import ParseError
-from .._model import DayPage, Event, FrontPage, Page
+from .._model import DayPage, Editorial, Event, FrontPage, Page
 from .._spelling import merge, unchanged
 from .._text import as_text
 from . import event
 from .common import bom, split_lines
 from .day import dumps_day, loads_day
 from .front import dumps_front, loads_front
-from .listing import FIRST_HEADING, kind
+from .listing import FIRST_HEADING, is_editorial, kind
+from .opinion import dumps_editorial, loads_editorial
 
 
 def loads(src: str | bytes, *, fast: bool = True) -> Page:
-    """Read an event, day or front page written in Markdown (told apart by its headings).
+    """Read an event, day, front page or editorial in Markdown (told apart by its headings).
 
     The page keeps its spelling (see :class:`newsevent.Spelling`), so that :func:`dumps`
     writes it back byte for byte. ``fast=False`` sends every event-page line through
@@ -30,7 +34,13 @@ def loads(src: str | bytes, *, fast: bool = True) -> Page:
     lead = bom(src)
     src = as_text(src)
     first = FIRST_HEADING.search(src)
-    what = "event" if first is None or first.group() == "### [" else kind(split_lines(src))
+    if first is None:
+        what = "editorial" if is_editorial(split_lines(src)) else "event"
+    else:
+        # kind() also tells an editorial with a "## Unparsed:" section from a listing.
+        what = "event" if first.group() == "### [" else kind(split_lines(src))
+    if what == "editorial":
+        return loads_editorial(src, lead)
     if what == "day":
         return loads_day(src, lead)
     if what == "front":
@@ -46,6 +56,8 @@ def canonical(page: Page) -> str:
         return dumps_day(page)
     if isinstance(page, FrontPage):
         return dumps_front(page)
+    if isinstance(page, Editorial):
+        return dumps_editorial(page)
     raise TypeError(f"expected a page, not {type(page).__name__}")
 
 
@@ -63,7 +75,9 @@ def dumps(page: Page, *, canonical: bool = False) -> str:
     text = _canonical(page)
     try:
         merged = merge(page.spelling, loads(text).spelling)  # type: ignore[arg-type]
-        if loads(merged) == page:
+        # An editorial's date and slug come from its path, not from its Markdown.
+        want = attrs.evolve(page, date=None, slug=None) if isinstance(page, Editorial) else page
+        if loads(merged) == want:
             return merged
     except ParseError:
         pass

@@ -11,6 +11,7 @@ from .._errors import ParseError
 from .._model import (
     Language,
 )
+from .._spelling import Spelling, attach
 from .._text import BLANK
 
 T = TypeVar("T")
@@ -57,11 +58,27 @@ def split_lines(src: str) -> list[str]:
     return src.split("\n")
 
 
+def date_heading(marks: str) -> re.Pattern[str]:
+    """A heading ``MARKS [YYYY-MM-D](PREFIX/news/YYYY/MM/D/index.md)``: groups 1-3 the label's
+    date, 4 the prefix, 5-7 the link's date (see :func:`same_day`)."""
+    return re.compile(
+        marks + r" \[(\d{4})-(\d{2})-(\d{1,2})\]"
+        r"\(((?:/[^/?#()\s]+)*)/news/(\d{4})/(\d{2})/(\d{1,2})/index\.md\)[ \t]*"
+    )
+
+
 def build(factory: Callable[[], T], lineno: int, colno: int = 1) -> T:
     try:
         return factory()
     except (ValueError, TypeError) as exc:
         raise ParseError(str(exc), lineno, colno) from None
+
+
+def build_page(factory: Callable[[], T], spelling: Spelling, lineno: int = 1) -> T:
+    """``build`` a page that holds ``spelling``, then tell the spelling its values."""
+    page = build(factory, lineno)
+    attach(spelling, page)
+    return page
 
 
 def guess_language(*texts: str | None) -> Language:

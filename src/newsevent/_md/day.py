@@ -11,9 +11,8 @@ from .._model import (
     day_folder,
     day_label,
 )
-from .._spelling import attach
 from .._text import BLANK
-from .common import PREVIOUS_LABELS, WRITE_HEADINGS, WRITE_PREVIOUS, build, same_day
+from .common import PREVIOUS_LABELS, WRITE_HEADINGS, WRITE_PREVIOUS, build_page, same_day
 from .listing import (
     DAY,
     DAY_FORMATS,
@@ -55,7 +54,7 @@ def loads_day(src: str, lead: str = "") -> DayPage:
     r.rest()
     language = r.language if (previous is not None or any(e.context for e in entries)) else None
     spelling = r.spelling()
-    page = build(
+    return build_page(
         lambda: DayPage(
             date=date,
             entries=entries,
@@ -66,10 +65,9 @@ def loads_day(src: str, lead: str = "") -> DayPage:
             extra=tuple(r.extra),
             spelling=spelling,
         ),
+        spelling,
         1,
     )
-    attach(spelling, page)
-    return page
 
 
 def dumps_day(page: DayPage) -> str:

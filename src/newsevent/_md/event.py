@@ -23,7 +23,7 @@ from .._model import (
     day_label,
     is_slug,
 )
-from .._spelling import Mark, Spelling, attach
+from .._spelling import Mark, Spelling
 from .._text import BLANK, as_text
 from .common import (
     CHANGES_HEADING,
@@ -33,7 +33,9 @@ from .common import (
     WRITE_HEADINGS,
     bom,
     build,
+    build_page,
     context_tags,
+    date_heading,
     guess_language,
     is_blank,
     same_day,
@@ -41,10 +43,7 @@ from .common import (
     written,
 )
 
-_DATE = re.compile(
-    r"### \[(\d{4})-(\d{2})-(\d{1,2})\]"
-    r"\(((?:/[^/?#()\s]+)*)/news/(\d{4})/(\d{2})/(\d{1,2})/index\.md\)[ \t]*"
-)
+_DATE = date_heading("###")
 _DAY_HEADING = re.compile(r"## \[")
 _CATEGORY = re.compile(r"#####(?:[ \t]|$)")
 _TITLE = re.compile(r"#(?:[ \t]|$)")
@@ -143,7 +142,7 @@ class EventReader:
         slug = self._slug(formats, date, prefix, formats_line)
         sources, cover, related, changes, language = sections
         spelling = Spelling(self.src, self.marks, self.lead)
-        ev = build(
+        return build_page(
             lambda: Event(
                 date=date,
                 title=title,
@@ -159,10 +158,9 @@ class EventReader:
                 extra=tuple(self.extra),
                 spelling=spelling,
             ),
+            spelling,
             title_line + 1,
         )
-        attach(spelling, ev)
-        return ev
 
     def _slug(self, formats: str | None, date: _dt.date, prefix: str, at: int) -> str | None:
         if formats is None:

@@ -11,9 +11,8 @@ from .._model import (
     FrontPage,
     FrontSection,
 )
-from .._spelling import attach
 from .._text import BLANK
-from .common import WRITE_HEADINGS, build, is_blank
+from .common import WRITE_HEADINGS, build, build_page, is_blank
 from .listing import (
     FRONT_FORMATS,
     H2,
@@ -73,7 +72,7 @@ def loads_front(src: str, lead: str = "") -> FrontPage:
         raise ParseError("not a page: no event, day or front-page heading with a link", 1, 1)
     localised = any(e.context for s in sections for e in s.entries)
     spelling = r.spelling()
-    page = build(
+    return build_page(
         lambda: FrontPage(
             sections=tuple(sections),
             formats=formats,
@@ -81,10 +80,9 @@ def loads_front(src: str, lead: str = "") -> FrontPage:
             extra=tuple(r.extra),
             spelling=spelling,
         ),
+        spelling,
         1,
     )
-    attach(spelling, page)
-    return page
 
 
 def dumps_front(page: FrontPage) -> str:

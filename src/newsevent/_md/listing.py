@@ -19,6 +19,7 @@ from .._text import BLANK
 from .common import (
     build,
     context_tags,
+    date_heading,
     guess_language,
     is_blank,
     same_day,
@@ -26,10 +27,7 @@ from .common import (
     written,
 )
 
-DAY = re.compile(
-    r"## \[(\d{4})-(\d{2})-(\d{1,2})\]"
-    r"\(((?:/[^/?#()\s]+)*)/news/(\d{4})/(\d{2})/(\d{1,2})/index\.md\)[ \t]*"
-)
+DAY = date_heading("##")
 H2 = re.compile(r"##[ \t]+(.*?)[ \t]*")
 RULE = re.compile(r"[ \t]*---[ \t]*")
 _CATEGORY = re.compile(r"#####(?:[ \t]|$)")
@@ -45,14 +43,17 @@ def _is_h2(line: str) -> bool:
 
 
 def kind(lines: list[str]) -> str:
-    """``"event"``, ``"day"`` or ``"front"``: what the first heading says the page is.
+    """``"event"``, ``"day"``, ``"front"`` or ``"editorial"``: what the first heading says.
 
-    A page whose first ``##`` heading is a day heading is a day page, unless it
+    A page whose first heading is ``# title`` followed by ``#### by Author`` is an
+    editorial. A page whose first ``##`` heading is a day heading is a day page, unless it
     has ``---`` lines (before any ``## Unparsed:`` section): then it is a front page.
     """
     for n, line in enumerate(lines):
         if line.startswith("### ["):
             return "event"
+        if line.startswith("# "):
+            return "editorial" if is_editorial(lines[n:]) else "event"
         if _is_h2(line):
             body = lines[n:]
             end = next((i for i, x in enumerate(body) if x.rstrip(BLANK) == _UNPARSED), len(body))
@@ -60,6 +61,23 @@ def kind(lines: list[str]) -> str:
                 return "front"
             return "day" if is_day_heading(line) else "front"
     return "event"
+
+
+EDITORIAL_TITLE = re.compile(r"#[ \t]+(.*?)[ \t]*")
+BYLINE = re.compile(r"####[ \t]+by[ \t]+(.*?)[ \t]*")
+
+
+def is_editorial(lines: list[str]) -> bool:
+    """Whether the first heading is ``# title`` and the next line ``#### by Author``."""
+    for n, line in enumerate(lines):
+        if is_blank(line):
+            continue
+        if line.startswith("#"):
+            if not EDITORIAL_TITLE.fullmatch(line):
+                return False
+            rest = next((x for x in lines[n + 1 :] if not is_blank(x)), "")
+            return BYLINE.fullmatch(rest) is not None
+    return False
 
 
 def is_day_heading(line: str) -> bool:
