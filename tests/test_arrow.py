@@ -26,6 +26,7 @@ import newsevent
 from newsevent import (
     Change,
     DayPage,
+    Editorial,
     Entry,
     Event,
     FrontPage,
@@ -113,15 +114,17 @@ def test_schema_uses_real_arrow_types() -> None:
         "fronts",
         "sections",
         "entries",
+        "editorials",
         "errors",
     )
     assert s["events"].field("date").type == pa.date32()
     assert s["days"].field("date").type == pa.date32()
+    assert s["editorials"].field("date").type == pa.date32()
     assert s["changes"].field("timestamp").type == pa.timestamp("ms")
     assert s["related"].field("context").type == pa.list_(pa.string())
     assert s["entries"].field("context").type == pa.list_(pa.string())
     assert s["events"].field("extra").type == pa.list_(pa.string())
-    for table in ("events", "days", "fronts"):
+    for table in ("events", "days", "fronts", "editorials"):
         assert s[table].field("language").type == pa.dictionary(pa.int8(), pa.string())
     for table in ("events", "entries"):
         assert s[table].field("category").type == pa.dictionary(pa.int32(), pa.string())
@@ -203,6 +206,37 @@ def test_ids_of_pages_in_memory() -> None:
     assert na.page_id(attrs.evolve(no_slug)) == pid
 
 
+def test_editorials_have_a_table_of_their_own() -> None:
+    ed = Editorial(
+        title="A view",
+        author="An Author",
+        body="One *thing*.\n\n[A link](https://x.example/a).",
+        date=dt.date(2017, 4, 4),
+        slug="a-view",
+        language="en",
+    )
+    loose = attrs.evolve(ed, date=None, slug=None, language=None)
+    t = na.to_tables([ed, loose])
+    assert rows(t["pages"]) == [
+        ("/opinion/2017/04/4/a-view/index.md", "editorial"),
+        (na.page_id(loose), "editorial"),
+    ]
+    assert na.page_id(loose).startswith("/opinion/#")
+    assert rows(t["editorials"])[0] == (
+        "/opinion/2017/04/4/a-view/index.md",
+        dt.date(2017, 4, 4),
+        "A view",
+        "An Author",
+        "One *thing*.\n\n[A link](https://x.example/a).",
+        "a-view",
+        "",
+        "en",
+        [],
+    )
+    back = na.from_tables(t)
+    assert back == [ed, loose] and [p.language for p in back] == ["en", None]
+
+
 def test_ids_of_files_follow_the_archive_root(tmp_path: Path) -> None:
     path = str(tmp_path / "news" / "2012" / "11" / "8" / "a.md")
     result = newsevent.Loaded(path=path, page=EVENT)
@@ -268,7 +302,7 @@ def test_every_corpus_page_round_trips(corpus: Path, tmp_path: Path) -> None:
     results = list(newsevent.iter_load(corpus))
     pages = [r.page for r in results if r.page is not None]
     tables = na.to_tables(results, root=corpus)
-    assert tables["pages"].num_rows == len(pages) == 12421
+    assert tables["pages"].num_rows == len(pages) == 12422
     assert tables["events"].num_rows == 1 + 187 + 6777 + 164  # the corpus README's count
     back = na.from_tables(tables)
     assert back == pages and _languages(back) == _languages(pages)
@@ -283,25 +317,24 @@ def test_every_corpus_page_round_trips(corpus: Path, tmp_path: Path) -> None:
     )
     assert written == len(pages)
     failed = [r.path for r in results if r.error is not None]
-    assert (
-        errors
-        == failed
-        == [
-            str(corpus / "README.md"),
-            str(corpus / "en/opinion/2017/04/4/the-post-truth-and-the-context/README.md"),
-        ]
-    )
+    assert errors == failed == [str(corpus / "README.md")]  # the corpus's own notes
     assert (
         pq.ParquetFile(tmp_path / "ds" / "pages" / "part-000000-0000.parquet").num_row_groups == 5
     )
     streamed = list(na.read_dataset(tmp_path / "ds"))
     assert streamed == pages and _languages(streamed) == _languages(pages)
     err = na.read_tables(tmp_path / "ds")["errors"]
-    assert err.column("page_id").to_pylist() == [
-        "/README.md",
-        "/en/opinion/2017/04/4/the-post-truth-and-the-context/README.md",
+    assert err.column("page_id").to_pylist() == ["/README.md"]
+    assert err.column("line").to_pylist() == [1]
+    # The one editorial of the corpus, named by its place.
+    ed = tables["editorials"].to_pylist()
+    assert [(e["page_id"], e["date"], e["slug"]) for e in ed] == [
+        (
+            "/en/opinion/2017/04/4/the-post-truth-and-the-context/README.md",
+            dt.date(2017, 4, 4),
+            "the-post-truth-and-the-context",
+        )
     ]
-    assert err.column("line").to_pylist() == [1, 1]
     ids = tables["pages"]["page_id"].to_pylist()
     assert len(set(ids)) == len(ids)
     assert ids[:2] == ["/en/README.md", "/en/index.md"]
@@ -333,8 +366,8 @@ def test_missing_and_unknown_tables() -> None:
     del t["sources"]
     assert _error(t).msg == "table 'sources' is missing"
     t = _tables()
-    t["opinions"] = t["events"]
-    assert "unknown table 'opinions'" in _error(t).msg
+    t["opinion"] = t["events"]
+    assert "unknown table 'opinion'" in _error(t).msg
     t = _tables()
     del t["errors"]  # optional
     assert na.from_tables(t) == [EVENT, DAY, FRONT]
@@ -392,8 +425,8 @@ def test_rows_are_checked() -> None:
     e = _error(t)
     assert e.msg.startswith("invalid Source: ") and (e.lineno, e.field) == (2, "sources[1]")
     t = _tables()
-    t["pages"] = _replace(t["pages"], "kind", ["event", "day", "opinion"])
-    assert _error(t).msg == "unknown kind 'opinion'"
+    t["pages"] = _replace(t["pages"], "kind", ["event", "day", "essay"])
+    assert _error(t).msg == "unknown kind 'essay'"
     t = _tables()
     t["pages"] = _replace(t["pages"], "page_id", ["/a", "/a", "/b"])
     assert _error(t).msg == "page id '/a' is used twice"

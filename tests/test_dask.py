@@ -120,11 +120,8 @@ def test_corpus_on_a_local_cluster(corpus: Path, tmp_path: Path) -> None:
         written = nd.write_dataset(bag, tmp_path / "dask", root=corpus)
     assert len(results) == len(one) == 12423
     assert _same(results, one)  # the same pages and the same errors, in the same order
-    assert [r.path for r in results if not r.ok] == [
-        str(corpus / "README.md"),
-        str(corpus / "en/opinion/2017/04/4/the-post-truth-and-the-context/README.md"),
-    ]
-    assert written == 12421
+    assert [r.path for r in results if not r.ok] == [str(corpus / "README.md")]
+    assert written == 12422
     assert len(list((tmp_path / "dask" / "pages").iterdir())) == bag.npartitions == 25
     a, b = na.read_tables(tmp_path / "one"), na.read_tables(tmp_path / "dask")
     for name in na.TABLES:

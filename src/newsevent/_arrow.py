@@ -19,6 +19,7 @@ from ._errors import ParseError
 from ._model import (
     Change,
     DayPage,
+    Editorial,
     Entry,
     Event,
     FrontPage,
@@ -57,12 +58,18 @@ FIELDS: dict[type, tuple[str, ...]] = {
     DayPage: ("date", "entries", "previous", "prefix", "formats", "language", "extra"),
     FrontSection: ("label", "url", "entries", "rule"),
     FrontPage: ("sections", "formats", "language", "extra"),
+    Editorial: ("title", "author", "body", "date", "slug", "prefix", "language", "extra"),
 }
 # Bookkeeping that equality ignores: carried in the tables, left out of content ids.
 NOT_IN_ID = frozenset({"language"})
 
-KINDS: dict[type, str] = {Event: "event", DayPage: "day", FrontPage: "front"}
-KIND_TABLE = {"event": "events", "day": "days", "front": "fronts"}
+KINDS: dict[type, str] = {
+    Event: "event",
+    DayPage: "day",
+    FrontPage: "front",
+    Editorial: "editorial",
+}
+KIND_TABLE = {"event": "events", "day": "days", "front": "fronts", "editorial": "editorials"}
 
 _STR = pa.string()
 _LANGUAGE = pa.dictionary(pa.int8(), pa.string())
@@ -151,6 +158,19 @@ SCHEMAS: dict[str, pa.Schema] = {
             _f("context", _TEXTS),
         ]
     ),
+    "editorials": pa.schema(
+        [
+            _PAGE_ID,
+            _f("date", pa.date32(), True),
+            _f("title", _STR),
+            _f("author", _STR),
+            _f("body", _STR),
+            _f("slug", _STR, True),
+            _f("prefix", _STR),
+            _f("language", _LANGUAGE, True),
+            _f("extra", _TEXTS),
+        ]
+    ),
     "errors": pa.schema(
         [
             _PAGE_ID,
@@ -208,6 +228,10 @@ def memory_id(page: Page) -> str:
         return page.url
     if isinstance(page, FrontPage):
         return f"/#{content_digest(page)}"
+    if isinstance(page, Editorial):
+        return (
+            page.url if page.url is not None else f"{page.prefix}/opinion/#{content_digest(page)}"
+        )
     raise TypeError(f"expected a page or a Loaded result, not {type(page).__name__}")
 
 
@@ -292,6 +316,8 @@ class TableBuilder:
             self._day(pid, page)  # type: ignore[arg-type]
         elif kind is FrontPage:
             self._front(pid, page)  # type: ignore[arg-type]
+        elif kind is Editorial:
+            self._editorial(pid, page)  # type: ignore[arg-type]
         else:
             raise TypeError(f"expected a page, not {kind.__name__}")
         self.pages += 1
@@ -371,6 +397,13 @@ class TableBuilder:
         for i, s in enumerate(front.sections):
             self._row("sections", (pid, i, s.label, s.url, s.rule))
             self._entries(pid, i, s.entries)
+
+    def _editorial(self, pid: str, ed: Editorial) -> None:
+        self._row("pages", (pid, "editorial"))
+        self._row(
+            "editorials",
+            (pid, ed.date, ed.title, ed.author, ed.body, ed.slug, ed.prefix, ed.language, ed.extra),
+        )
 
     def _error(self, pid: str, result: Loaded) -> None:
         exc = result.error
@@ -595,6 +628,8 @@ def from_tables(
             )
         elif kind == "day":
             page = _build(DayPage, cols["days"], own_row, entries=entry_tuple(pid, None))
+        elif kind == "editorial":
+            page = _build(Editorial, cols["editorials"], own_row)
         else:
             sc = cols["sections"]
             secs = tuple(

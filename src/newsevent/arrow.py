@@ -12,9 +12,9 @@ Page ids (the ``page_id`` column):
   under ``root``, as a site path: ``/news/2012/11/8/index.md``; without ``root``, by its
   path as given (``/`` separated);
 - a page given in memory is named by its own address when it has one (``Event.url`` when
-  the slug is known, ``DayPage.url``), else by its day folder and a digest of its content
-  (``/news/2012/11/8/#0123456789abcdef`` for an event without a slug,
-  ``/#0123456789abcdef`` for a front page);
+  the slug is known, ``DayPage.url``, ``Editorial.url`` when its date and slug are known),
+  else by its folder and a digest of its content (``/news/2012/11/8/#0123456789abcdef``
+  for an event without a slug, ``/opinion/#…`` for an editorial, ``/#…`` for a front page);
 - an id already used in the same call of :func:`to_tables` (or the same batch of
   :func:`write_dataset`) gets ``~2``, ``~3``… appended, in order of arrival. Files of one
   archive never share an id; pages given in memory share one only when they are equal or
@@ -37,7 +37,7 @@ SCHEMAS: dict[str, pa.Schema] = _arrow.SCHEMAS
 """The schema of every table, by name, in the order :func:`to_tables` returns them."""
 TABLES: tuple[str, ...] = _arrow.TABLES
 """The table names: pages, events, sources, related, changes, days, fronts, sections,
-entries, errors."""
+entries, editorials, errors."""
 SCHEMA_VERSION: str = _arrow.SCHEMA_VERSION
 """The version of the table layout, stored as ``newsevent.schema`` in each schema's metadata."""
 
