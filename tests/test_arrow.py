@@ -19,7 +19,7 @@ import attrs
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import newsevent
@@ -286,6 +286,7 @@ def test_tables_round_trip(pages: list[newsevent.Page]) -> None:
     assert _languages(back) == _languages(pages)
 
 
+@settings(max_examples=40)  # files on disk; the tables' own round trip runs the full count
 @given(st.lists(S.pages, min_size=1, max_size=5), st.integers(1, 3))
 def test_dataset_round_trip(pages: list[newsevent.Page], batch: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
@@ -657,20 +658,24 @@ def test_a_failed_write_leaves_no_part_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("jobs", "sig", "status"), [("1", signal.SIGINT, 130), ("2", signal.SIGTERM, 143)]
+    ("sig", "to_group", "status"), [(signal.SIGINT, True, 130), (signal.SIGTERM, False, 143)]
 )
 def test_an_interrupted_conversion_leaves_no_dataset(
-    tmp_path: Path, jobs: str, sig: int, status: int
+    tmp_path: Path, sig: int, to_group: bool, status: int
 ) -> None:
     src = faults.pages(tmp_path / "in", 1100)
     out = tmp_path / "ds"
     slow = [{"call": "open", "match": "p105", "writing": False, "sleep": 1}]
-    args = ("convert", src, "--to", "parquet", "-o", out, "--jobs", jobs)
+    args = ("convert", src, "--to", "parquet", "-o", out, "--jobs", "2")
     with faults.started(*args, faults=slow) as p:
         # The first batch of 1,000 pages is in the part files' temporary names.
         faults.wait_until(lambda: any(faults.TEMP.fullmatch(f.name) for f in out.rglob("*")))
-        os.killpg(p.pid, sig)
+        if to_group:  # Ctrl-C reaches the workers too
+            os.killpg(p.pid, sig)
+        else:
+            os.kill(p.pid, sig)
         _, err = p.communicate(timeout=faults.TIMEOUT)
+        assert faults.group_gone(p.pid)  # the workers ended with it
     assert p.returncode == status
     assert re.fullmatch(
         rf"newsevent: interrupted: \d+ converted, 0 failed; "
