@@ -129,3 +129,15 @@ def test_a_malformed_day_heading_is_an_error_at_its_place() -> None:
         newsevent.parse("x\n\n## [2012-02-30](/news/2012/02/30/index.md)\n")
     assert (info.value.lineno, info.value.colno) == (3, 5)
     assert info.value.msg == "invalid date in the day heading: day is out of range for month"
+
+
+def test_edits_next_to_non_blank_lines_rewrite_one_line() -> None:
+    text = HEAD + "### [t](/t.md)\n## [Previous Day...](/p.md)\nkept\n"
+    page = newsevent.parse(text)
+    assert isinstance(page, DayPage)
+    moved = attrs.evolve(page, date=dt.date(2012, 11, 9))
+    assert newsevent.dumps(moved) == text.replace(
+        "2012-11-8](/news/2012/11/8", "2012-11-9](/news/2012/11/9"
+    )
+    back = attrs.evolve(page, previous="/q.md")
+    assert newsevent.dumps(back) == text.replace("(/p.md)", "(/q.md)")
