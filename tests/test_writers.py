@@ -148,3 +148,42 @@ def test_chinese_sources_are_numbered_one_two_three() -> None:
         "\n### 有关:\n\n"
         "1. [丙 ](/r) _消息: x_\n",
     )
+
+
+def test_a_summary_that_reads_as_a_heading_is_escaped() -> None:
+    page = DayPage(
+        date=dt.date(2012, 11, 8),
+        entries=(
+            Entry(title="t", url="/t.md", summary="## x"),
+            Entry(title="u", url="/u.md", summary="##### y"),
+        ),
+    )
+    _round_trip(page, DAY_HEAD + "### [t ](/t.md)\n\\## x\n\n### [u ](/u.md)\n\\##### y\n\n")
+
+
+def test_the_edition_of_a_listing_is_guessed_from_its_first_three_entries() -> None:
+    def day(*entries: Entry) -> DayPage:
+        return DayPage(date=dt.date(2012, 11, 8), entries=entries)
+
+    def e(title: str, category: str | None = None) -> Entry:
+        return Entry(title=title, url="/a.md", category=category)
+
+    # Chinese: no blank line after an entry.
+    _round_trip(day(e("a", "中")), DAY_HEAD + "##### 中\n### [a ](/a.md)\n")
+    _round_trip(
+        day(e("a"), e("b"), e("c"), e("中")),
+        DAY_HEAD + "### [a ](/a.md)\n\n### [b ](/a.md)\n\n### [c ](/a.md)\n\n### [中 ](/a.md)\n\n",
+    )
+    _round_trip(
+        day(e("a"), e("b"), e("c"), e("d", "中")),
+        DAY_HEAD + "### [a ](/a.md)\n\n### [b ](/a.md)\n\n### [c ](/a.md)\n\n"
+        "##### 中\n### [d ](/a.md)\n\n",
+    )
+
+
+def test_what_counts_as_a_heading_or_an_unparsed_section_for_the_page_kind() -> None:
+    day = "## [2012-11-8](/news/2012/11/8/index.md)\n"
+    assert kind(split_lines("### [x](y)\n" + day)) == "event"
+    assert kind(split_lines("### x\n##### y\n" + day)) == "day"
+    assert kind(split_lines(day + "## Unparsed: \n---\n")) == "day"
+    assert kind(split_lines(day + "## Unparsed:\u00a0\n---\n")) == "front"
