@@ -71,3 +71,9 @@ def test_files_without_a_name_are_markdown(tmp_path: Path) -> None:
     with pytest.raises(newsevent.ParseError) as info:
         newsevent.load(tmp_path / "x.json", "xml")
     assert info.value.path == str(tmp_path / "x.json")
+
+
+def test_a_path_given_as_text_picks_the_format_from_its_suffix(tmp_path: Path) -> None:
+    newsevent.dump(EV, str(tmp_path / "y.xml"))
+    assert (tmp_path / "y.xml").read_text("utf-8") == newsevent.dumps(EV, "xml")
+    assert newsevent.load(str(tmp_path / "y.xml")) == EV
