@@ -149,3 +149,34 @@ def test_indented_documents() -> None:
     assert nejson.dumps(ev, indent=2).startswith(
         '{\n  "format": "newsevent.event",\n  "version": 2,'
     )
+
+
+def test_compact_documents_keep_non_ascii_characters() -> None:
+    ev = newsevent.Event(date=dt.date(2012, 1, 1), title="中文")
+    assert nejson.dumps(ev) == (
+        '{"format":"newsevent.event","version":2,"date":"2012-01-01","title":"中文",'
+        '"category":null,"body":"","sources":[],"cover_image":null,"related":[],"changes":[],'
+        '"slug":null,"prefix":"","language":null,"extra":[]}'
+    )
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message", "field"),
+    [
+        (
+            lambda d: d.update(changes=[{"title": "t", "url": "u", "label": "l", "timestamp": 5}]),
+            "invalid document: expected 'YYYY-MM-DDTHH:MM:SS', not 5",
+            "$.changes[0].timestamp",
+        ),
+        (
+            lambda d: d.update(title=" a @ b"),
+            "invalid document: title must not start or end with blanks: ' a @ b'",
+            "$",
+        ),
+    ],
+)
+def test_errors_about_odd_values(doc: dict[str, object], mutate, message: str, field: str) -> None:  # type: ignore[no-untyped-def]
+    mutate(doc)
+    with pytest.raises(ParseError) as info:
+        nejson.loads(json.dumps(doc))
+    assert (info.value.msg, info.value.field) == (message, field)
