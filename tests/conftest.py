@@ -16,6 +16,27 @@ settings.register_profile(
 )
 settings.register_profile("dev", max_examples=400, deadline=None)
 settings.register_profile("quick", max_examples=30, deadline=None)
+# CI is reproducible and so explores the same examples on every run; `deep` looks for new
+# ones: randomized, ten times CI's examples, failures kept in the example database (run it
+# before a release and after a change to a reader or writer; see docs/testing.md).
+settings.register_profile(
+    "deep",
+    derandomize=False,
+    max_examples=1500,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    print_blob=True,
+)
+# One mutant runs every test that calls the mutated function: few examples, and the same
+# ones for every mutant so that the scores can be compared.
+settings.register_profile(
+    "mutation",
+    derandomize=True,
+    max_examples=25,
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
 ROOT = Path(__file__).resolve().parent.parent

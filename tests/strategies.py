@@ -19,7 +19,7 @@ from newsevent import (
     Source,
 )
 from newsevent._md.common import guess_language
-from newsevent._model import COVER_IMAGE
+from newsevent._model import COVER_IMAGE, day_folder, day_label
 
 BLANK = " \t"
 # Characters with a meaning in Markdown, HTML or this page grammar.
@@ -65,6 +65,46 @@ SPECIAL = [
     "e\u0301",
     "😀",
     "\t",
+    "---",
+    "- ",
+    "* ",
+    "> ",
+    "|",
+    "&#35;",
+    "\u2003",
+    "\u3000",
+]
+# Whole lines that are Markdown syntax on their own: as a text value each must be escaped.
+SYNTAX_LINES = [
+    "---",
+    "--- ",
+    "***",
+    "___",
+    "# x",
+    "#",
+    "##### x",
+    "1. x",
+    "2) x",
+    "* x",
+    "- x",
+    "+ x",
+    "> x",
+    "[x]",
+    "[x](y)",
+    "| a | b |",
+    "\\",
+    "&amp;",
+    "=====",
+    "    code",
+]
+# Link destinations a browser would run: kept as written, never followed or dropped.
+UNSAFE_URLS = [
+    "javascript:alert(1)",
+    "JavaScript:alert(document.cookie)",
+    "data:text/html,<script>alert(1)</script>",
+    "data:image/png;base64,iVBORw0KGgo=",
+    "vbscript:msgbox(1)",
+    "javascript:void(0)",
 ]
 _chars = st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"))
 _piece = st.one_of(st.text(_chars, max_size=6), st.sampled_from(SPECIAL))
@@ -78,7 +118,10 @@ def _xml_ok(s: str) -> bool:
 
 
 raw_text = st.lists(_piece, max_size=8).map("".join).filter(_xml_ok)
-line = raw_text.map(lambda s: s.replace("\n", " ").replace("\r", " ").strip(BLANK))
+line = st.one_of(
+    raw_text.map(lambda s: s.replace("\n", " ").replace("\r", " ").strip(BLANK)),
+    st.sampled_from(SYNTAX_LINES).map(lambda s: s.strip(BLANK)),
+)
 nonempty_line = line.filter(bool)
 
 
@@ -99,6 +142,7 @@ url = st.one_of(
             "<http://x>",
         ]
     ),
+    st.sampled_from(UNSAFE_URLS),
     raw_text.map(_as_url),
 ).filter(bool)
 extra_line = raw_text.map(lambda s: s.replace("\n", " ").replace("\r", " ")).filter(
@@ -108,8 +152,12 @@ tag = nonempty_line.filter(lambda s: ", " not in s)
 body = st.lists(st.lists(nonempty_line, min_size=1, max_size=3).map("\n".join), max_size=3).map(
     "\n\n".join
 )
-sources = st.builds(Source, name=line, url=url, image=st.none() | url).filter(
-    lambda s: not (s.name == COVER_IMAGE and s.image is None)
+sources = st.one_of(
+    st.builds(Source, name=line, url=url, image=st.none() | url).filter(
+        lambda s: not (s.name == COVER_IMAGE and s.image is None)
+    ),
+    # A source named like the cover image is one only when it has no [IMG] link.
+    st.builds(Source, name=st.just(COVER_IMAGE), url=url, image=url),
 )
 related = st.builds(Related, title=line, url=url, context=st.lists(tag, max_size=3).map(tuple))
 changes = st.builds(
@@ -197,12 +245,33 @@ front_sections = st.builds(
 
 
 @st.composite
+def day_sections(draw: st.DrawFn) -> FrontSection:
+    """A front-page section headed by a day, as a day page's heading is."""
+    d = draw(st.dates(dt.date(1000, 1, 1)))
+    prefix = draw(st.sampled_from(["", "/zh"]))
+    return FrontSection(
+        label=day_label(d),
+        url=f"{prefix}/news/{day_folder(d)}/index.md",
+        entries=tuple(draw(st.lists(entries, max_size=2))),
+        rule=draw(st.booleans()),
+    )
+
+
+def _not_a_day_page(ss: list[FrontSection]) -> bool:
+    first = ss[0]
+    is_day = (
+        first.url is not None and first.date is not None and first.label == day_label(first.date)
+    )
+    return not (is_day and first.url.endswith("/index.md") and not any(s.rule for s in ss))
+
+
+@st.composite
 def front_pages(draw: st.DrawFn) -> FrontPage:
     secs = tuple(
         draw(
-            st.lists(front_sections, min_size=1, max_size=4).filter(
-                lambda ss: any(s.url is not None or s.entries for s in ss)
-            )
+            st.lists(front_sections | day_sections(), min_size=1, max_size=4)
+            .filter(lambda ss: any(s.url is not None or s.entries for s in ss))
+            .filter(_not_a_day_page)
         )
     )
     localised = any(e.context for s in secs for e in s.entries)

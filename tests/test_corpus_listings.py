@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import jsonschema
@@ -129,3 +130,39 @@ def test_the_opinion_listing_links_the_editorial(corpus: Path) -> None:
     assert isinstance(front, newsevent.FrontPage)
     opinion = [s for s in front.sections if s.label == "Opinion"]
     assert [e.url for s in opinion for e in s.entries] == [editorial.url]
+
+
+def test_every_heading_and_rule_is_read(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Independent counts from the text: every "### [" line is an entry or a kept line, every
+    # front-page "## " heading (but "## Unparsed:") a section, every "---" line a rule, every
+    # "previous day" heading a DayPage.previous.
+    entry_lines = entries = kept = sections = headings = rules = rule_lines = 0
+    previous = previous_lines = 0
+    mismatched: list[str] = []
+    for path in listing_pages(corpus):
+        text = path.read_text("utf-8")
+        page = newsevent.parse(text)
+        assert isinstance(page, (newsevent.DayPage, newsevent.FrontPage))
+        n = len(re.findall(r"(?m)^### \[", text))
+        got = len(page.entries) + sum(x.startswith("### [") for x in page.extra)
+        if got != n:
+            mismatched.append(f"{path}: {n} '### [' lines, {got} entries and kept lines")
+        entry_lines += n
+        entries += len(page.entries)
+        kept += sum(x.startswith("### [") for x in page.extra)
+        if isinstance(page, newsevent.FrontPage):
+            sections += len(page.sections)
+            headings += len(re.findall(r"(?m)^##(?!#)(?! Unparsed:)", text))
+            rules += sum(s.rule for s in page.sections)
+            rule_lines += len(re.findall(r"(?m)^---[ \t]*$", text))
+        else:
+            previous += page.previous is not None
+            previous_lines += len(re.findall(r"(?m)^## \[(?:Previous Day|前一天)\.\.\.\]\(", text))
+    with capsys.disabled():
+        print(
+            f"\ncorpus listings: {entries} entries + {kept} kept '### [' lines, {sections} "
+            f"front-page sections, {rules} rules, {previous} previous-day links"
+        )
+    assert not mismatched, "\n".join(mismatched[:20])
+    assert entries + kept == entry_lines
+    assert (sections, rules, previous) == (headings, rule_lines, previous_lines)

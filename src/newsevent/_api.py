@@ -73,8 +73,9 @@ def loads(data: str | bytes, format: str | None = None) -> Page:
     name = _ALIASES.get(format.lower(), format.lower()) if format else detect(data)
     fmt = _format(name)
     if name in _BYTES_OK and isinstance(data, (bytes, bytearray, memoryview)):
-        return fmt.loads(bytes(data))  # a Markdown byte-order mark is part of its spelling
-    if name == "markdown" and isinstance(data, str):
+        return fmt.loads(bytes(data))
+    if name == "markdown" and isinstance(data, (str, bytes, bytearray, memoryview)):
+        # The Markdown reader decodes by itself and keeps a byte-order mark in the spelling.
         return fmt.loads(data)
     return fmt.loads(as_text(data))
 

@@ -15,7 +15,7 @@ from .._model import (
     Language,
 )
 from .._spelling import Mark, Spelling
-from .._text import BLANK
+from .._text import BLANK, bad_char
 from .common import (
     build,
     context_tags,
@@ -103,6 +103,9 @@ class ListingReader:
 
     def keep(self, line: str, lineno: int) -> None:
         """A line the reader does not understand: kept verbatim, in place."""
+        problem = bad_char(line)
+        if problem is not None:
+            raise ParseError(f"extra line: {problem}", lineno + 1, 1)
         self.extra.append(line)
         self.extra_at.append(lineno)
 
