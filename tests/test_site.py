@@ -1,4 +1,4 @@
-"""``newsevent site``: the corpus built once per session, checked page by page and link by link;
+"""``newsevent site``: the corpus built once per test run, checked page by page and link by link;
 incremental rebuilds, feeds read by feedparser, and the site walked in headless Chromium."""
 
 from __future__ import annotations
