@@ -74,8 +74,8 @@ def loads(data: str | bytes, format: str | None = None) -> Page:
     fmt = _format(name)
     if name in _BYTES_OK and isinstance(data, (bytes, bytearray, memoryview)):
         return fmt.loads(bytes(data))
-    if name == "markdown" and isinstance(data, (str, bytes, bytearray, memoryview)):
-        # The Markdown reader decodes by itself and keeps a byte-order mark in the spelling.
+    if name == "markdown" and isinstance(data, str):
+        # The Markdown reader keeps a byte-order mark in the page's spelling.
         return fmt.loads(data)
     return fmt.loads(as_text(data))
 

@@ -159,6 +159,7 @@ def merge(old: Spelling, new: Spelling) -> str:
         )
     match_n: list[int | None] = [None] * len(n)  # n index -> o index it takes the place of
     kept: list[bool] = [False] * len(o)  # o block that stays (own text or replaced)
+    n_of: dict[int, int] = {}  # o index -> its n block
     replaced: dict[int, int] = {}  # o index -> n index whose text it takes
     for field in dict.fromkeys(b.field for b in (*o, *n)):
         oi = [i for i, b in enumerate(o) if b.field == field]
@@ -170,6 +171,7 @@ def merge(old: Spelling, new: Spelling) -> str:
             if tag in ("equal", "replace"):
                 for a, b in zip(range(i1, i2), range(j1, j2), strict=False):
                     match_n[ni[b]] = oi[a]
+                    n_of[oi[a]] = ni[b]
                     kept[oi[a]] = True
                     if tag == "replace":
                         replaced[oi[a]] = ni[b]
@@ -198,7 +200,7 @@ def merge(old: Spelling, new: Spelling) -> str:
         if out and anchor >= 0 and n[group[0]].field == out[-1].field:
             # A list grew at its end: the list's trivia goes after the new items.
             last = out[-1]
-            out[-1] = last._replace(trivia=n[_n_of(match_n, anchor)].trivia)
+            out[-1] = last._replace(trivia=n[n_of[anchor]].trivia)
             tail = last.trivia
         else:
             tail = None
@@ -222,10 +224,6 @@ def merge(old: Spelling, new: Spelling) -> str:
         insert(i)
     _renumber(out, o, n)
     return old.head + "".join(x.text + x.trivia for x in out)
-
-
-def _n_of(match_n: list[int | None], i: int) -> int:
-    return match_n.index(i)
 
 
 def _heading_not_needed(n: tuple[Block, ...], match_n: list[int | None], j: int) -> bool:
