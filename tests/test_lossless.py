@@ -445,3 +445,14 @@ def test_whatever_reads_writes_back_byte_for_byte(src: str, title: str) -> None:
     if isinstance(page, newsevent.Event):
         edited = attrs.evolve(page, title=title)
         assert newsevent.parse(newsevent.dumps(edited)) == edited
+
+
+def test_a_list_that_grows_at_its_end_keeps_its_blank_line_after_the_new_item() -> None:
+    ev = newsevent.parse(ZH_PAGE)
+    assert isinstance(ev, newsevent.Event)
+    added = newsevent.Source(name="新华网", url="http://xinhuanet.com/b")
+    out = newsevent.dumps(attrs.evolve(ev, sources=(*ev.sources, added)))
+    assert out == ZH_PAGE.replace(
+        "伊拉克&amp;x)\n\n### 有关:",
+        "伊拉克&amp;x)\n3. [新华网](http://xinhuanet.com/b)\n\n### 有关:",
+    )
