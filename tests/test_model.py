@@ -7,8 +7,12 @@ import pickle
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from newsevent import Change, Event, Related, Source
+import newsevent
+from newsevent import Change, Event, Related, Source, _model
+from tests import strategies as S
 
 D = dt.date(2012, 11, 8)
 
@@ -137,3 +141,18 @@ def test_spelling_is_outside_equality_and_survives_pickling() -> None:
     assert dumps(back) == text
     with pytest.raises(TypeError):
         ev(spelling="### [2012-11-8](/news/2012/11/8/index.md)")
+
+
+@given(st.one_of(S.events(), S.day_pages(), S.front_pages()))
+def test_unchecked_constructors_build_the_validated_value(page: newsevent.Page) -> None:
+    # The readers' constructors without validators set every field, eq=False ones included.
+    parts = [page, *getattr(page, "sections", ()), *getattr(page, "entries", ())]
+    parts += [*getattr(page, "sources", ()), *getattr(page, "related", ())]
+    parts += list(getattr(page, "changes", ()))
+    for value in parts:
+        cls = type(value)
+        names = [a.name for a in attrs.fields(cls)]
+        built = _model.unchecked(cls)(*(getattr(value, n) for n in names))
+        assert type(built) is cls and built == value
+        assert [getattr(built, n) for n in names] == [getattr(value, n) for n in names]
+        assert hash(built) == hash(value)

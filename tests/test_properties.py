@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import attrs
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 import newsevent
 from newsevent import ParseError, _inline
 from newsevent._md import event as _markdown
+from newsevent._model import new_related, new_source
 from tests import strategies as S
 
 
@@ -142,6 +144,69 @@ def test_item_fast_path_matches_mistune() -> None:
     assert paths["fast"] > 0 and paths["mistune"] > 0 and paths["item fast"] > 0, paths
 
 
+_line_piece = st.one_of(
+    _item_piece,
+    st.sampled_from(
+        ["消息: ", "上下文: ", "Context:  ", "\t", "\x01", "\ud800", "\ufffe", "&", "!"]
+    ),
+)
+_tags = st.one_of(
+    st.sampled_from(["Kentucky", "Rand Paul, CPAC", "中國, 伊朗"]),
+    st.lists(_line_piece, max_size=5).map("".join),
+)
+_text = st.one_of(
+    st.sampled_from(["Rand Paul wins. ", " 中國 ", "x_y [a] b", "S&amp;P"]),
+    st.lists(_line_piece, max_size=6).map("".join),
+)
+_url = st.one_of(st.sampled_from(["/news/2016/02/3/a-b.md", "http://x.org/?a=1&amp;b=2"]), _dest)
+_item_line = st.one_of(
+    st.builds(lambda n, t, u, tags: f"{n}[{t}]({u}) _{tags}_", st.sampled_from(["1. ", "12.\t"]),
+              _text, _url, st.sampled_from(["Context: ", "消息: ", "Context:", "Kontext: "])
+              .flatmap(lambda label: _tags.map(lambda t: label + t))),
+    st.builds(lambda n, t, u, img: f"{n}[{t}]({u}){img}", st.sampled_from(["1. ", "3.  "]),
+              _text, _url, st.sampled_from(["", " [IMG](i)", " [IMG](&amp;)", " [IMG]( )"])),
+    st.builds(lambda a, b: a + b, st.sampled_from(["1. ", "2. "]), _item),
+)  # fmt: skip
+
+
+def test_item_lines_read_in_one_step_read_as_mistune_does() -> None:
+    # related_item and source_item take a line only when mistune reads it as the same link,
+    # emphasis and [IMG] link, and the values pass the model's validators.
+    paths: Counter[str] = Counter()
+
+    @settings(derandomize=True, database=None, max_examples=400)
+    @given(_item_line)
+    @example("1. [a](b) _Context: x, y_")
+    @example("1. [a [b] c](d&amp;e) _消息: x_")
+    @example("1. [a](b) [IMG](c)")
+    @example("1. [a x_y](b&amp;c)")
+    def check(line: str) -> None:
+        start = _markdown._ITEM.match(line)
+        got = _inline.nodes(line[start.end() :].strip(" \t"), fast=False) if start else None
+        rel = _inline.related_item(line)
+        if rel is not None:
+            title, url, label, tags = rel
+            assert got is not None and got[:2] == [("link", got[0][1], url), ("text", " ")]
+            assert got[0][1].strip(" \t") == title
+            assert got[2:] == [("em", f"{label}: {', '.join(tags)}")]
+            assert newsevent.Related(title=title, url=url, context=tags) == new_related(
+                title, url, tags
+            )
+            paths["related " + ("plain" if _inline._RELATED_SHAPE.fullmatch(line) else "any")] += 1
+        src = _inline.source_item(line)
+        if src is not None:
+            name, url, image = src
+            assert got is not None and got[0] == ("link", got[0][1], url)
+            assert got[0][1].strip(" \t") == name
+            assert got[1:] == ([] if image is None else [("text", " "), ("link", "IMG", image)])
+            assert newsevent.Source(name=name, url=url, image=image) == new_source(*src)
+            paths["source " + ("plain" if _inline._SOURCE_SHAPE.fullmatch(line) else "any")] += 1
+        paths["neither"] += rel is None and src is None
+
+    check()
+    assert len(paths) == 5 and min(paths.values()) > 0, paths
+
+
 _page_piece = st.sampled_from(
     [
         "### [2012-11-8](/news/2012/11/8/index.md)\n",
@@ -176,12 +241,28 @@ _page_piece = st.sampled_from(
 
 @given(st.lists(_page_piece, max_size=12).map("".join))
 def test_page_shaped_text_parses_or_raises_parse_error(src: str) -> None:
+    # Read as an event page, the one-step reading of item lines and its unvalidated
+    # construction agree with mistune and the validators, down to the spelling's blocks.
+    fast = _outcome(src, fast=True)
+    assert fast == _outcome(src, fast=False)
+    if not isinstance(fast, str):
+        ev = fast[0]
+        assert attrs.evolve(ev, related=tuple(attrs.evolve(r) for r in ev.related)) == ev
     try:
-        ev = newsevent.parse(src)
+        page = newsevent.parse(src)
     except ParseError:
         return
     # Whatever was read is a valid value and survives its own round trip.
-    assert newsevent.parse(newsevent.dumps(ev)) == ev
+    assert newsevent.parse(newsevent.dumps(page)) == page
+
+
+def _outcome(src: str, *, fast: bool) -> tuple[newsevent.Event, object] | str:
+    try:
+        ev = _markdown.loads(src, fast=fast)
+    except ParseError as exc:
+        return str(exc)
+    assert ev.spelling is not None
+    return ev, ev.spelling._marks
 
 
 @pytest.mark.parametrize("fmt", ["markdown", "json", "xml", "html"])

@@ -16,12 +16,16 @@ suite checks that both give identical nodes.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import mistune
 from mistune.core import DEFAULT_MAX_NESTED_LEVEL
 from mistune.helpers import parse_link_href, unescape_char
 from mistune.util import escape_url, unescape
+
+from ._model import good_line, good_tag_run
+from ._text import GOOD_URL
 
 Node = tuple[str, ...]
 
@@ -130,6 +134,115 @@ def _mistune_nodes(src: str) -> list[Node]:
 
 # A whole list item ("12. " + the common shapes + trailing blanks) in one match.
 FAST_ITEM = re.compile(rf"\d{{1,9}}\.[ \t]+(?:{_FAST.pattern})[ \t]*")
+
+
+# The two commonest item lines of an event page, cut by patterns of single-character runs
+# (the quickest kind for the regex engine) and accepted only when each piece holds no
+# character that could make mistune read it otherwise, nor one the model refuses: then
+# they read exactly as FAST_ITEM reads them, with nothing to decode.
+_RELATED_SHAPE = re.compile(
+    r"\d{1,9}\.[ \t]+\[([^\]\n]*)\]\(([^)\n]*)\) _(Context|消息|上下文): ([^_\n]*)_[ \t]*"
+)
+_SOURCE_SHAPE = re.compile(
+    r"\d{1,9}\.[ \t]+\[([^\]\n]*)\]\(([^)\n]*)\)(?: \[IMG\]\(([^)\n]*)\))?[ \t]*"
+)
+
+
+# The same lines in every spelling FAST_ITEM takes, for the link texts and destinations the
+# plain shapes do not take ("[x] y" inside a title, "&", "_" between words...).
+_BAD = r"\x00-\x08\x0b\x0c\x0e-\x1f\r\ud800-\udfff\ufffe\uffff"
+_CC = rf"[^\\`*_\[\]<!\n{_BAD}]"
+_CTXT = rf"{_CC}*(?:(?<=[^\W_])_(?=[^\W_]){_CC}*)*"
+_CLTXT = rf"{_CTXT}(?:\[{_CTXT}\](?!\(){_CTXT})*"
+_CURL = rf"[^\s()<>\\`\x7f{_BAD}]+"
+_RELATED_ANY = re.compile(
+    rf"\d{{1,9}}\.[ \t]+\[({_CLTXT})\]\(({_CURL})\) _(Context|消息|上下文): "
+    rf"([^\n\\`*_\[\]<!&{_BAD}]*[^\s\\`*_\[\]<!&{_BAD}])_[ \t]*"
+)
+_SOURCE_ANY = re.compile(
+    rf"\d{{1,9}}\.[ \t]+\[({_CLTXT})\]\(({_CURL})\)(?: \[IMG\]\(({_CURL})\))?[ \t]*"
+)
+
+
+def _decoded(s: str, good: Callable[[str], object]) -> str | None:
+    if "&" in s:
+        s = unescape(s)
+        return s if good(s) else None
+    return s
+
+
+def _clean_text(s: str) -> bool:
+    # isprintable() is False for every control, surrogate, non-character and space but " ".
+    return s.isprintable() and not (
+        "\\" in s or "`" in s or "*" in s or "_" in s or "[" in s or "<" in s or "!" in s
+        or "&" in s
+    )  # fmt: skip
+
+
+def _clean_url(s: str) -> bool:
+    return (
+        s.isprintable()
+        and s != ""
+        and not (" " in s or "(" in s or "<" in s or ">" in s or "\\" in s or "`" in s or "&" in s)
+    )
+
+
+def related_item(line: str) -> tuple[str, str, str, tuple[str, ...]] | None:
+    """``N. [title](url) _Label: a, b_`` in its plainest spelling: title (stripped), url,
+    label and tags, each valid as the model stores it; None for any other line."""
+    m = _RELATED_SHAPE.fullmatch(line)
+    if m is None:
+        return _related_any(line)
+    title, url, label, tags = m.groups()
+    if not (
+        _clean_text(title)
+        and _clean_url(url)
+        and _clean_text(tags)
+        and tags
+        and tags[0] != " "
+        and tags[-1] != " "
+        and "]" not in tags
+        and not (tags.startswith(", ") or " , " in tags or ",  " in tags)
+    ):
+        return None
+    return title.strip(" "), url, label, tuple(tags.split(", "))
+
+
+def _related_any(line: str) -> tuple[str, str, str, tuple[str, ...]] | None:
+    m = _RELATED_ANY.fullmatch(line)
+    if m is None:
+        return None
+    title, url, label, tags = m.groups()
+    title = _decoded(title, lambda t: True)
+    url = _decoded(url, GOOD_URL.fullmatch)
+    if title is None or url is None or not good_tag_run(tags):
+        return None
+    title = title.strip(" \t")
+    return (title, url, label, tuple(tags.split(", "))) if good_line(title) else None
+
+
+def source_item(line: str) -> tuple[str, str, str | None] | None:
+    """``N. [name](url)`` or ``N. [name](url) [IMG](image)`` in its plainest spelling: name
+    (stripped), url and image, each valid as the model stores it; None otherwise."""
+    m = _SOURCE_SHAPE.fullmatch(line)
+    if m is not None:
+        name, url, image = m.groups()
+        if _clean_text(name) and _clean_url(url) and (image is None or _clean_url(image)):
+            return name.strip(" "), url, image
+    m = _SOURCE_ANY.fullmatch(line)
+    if m is None:
+        return None
+    name, url, image = m.groups()
+    url = _decoded(url, GOOD_URL.fullmatch)
+    if image is not None:
+        image = _decoded(image, GOOD_URL.fullmatch)
+        if image is None:
+            return None
+    name = _decoded(name, lambda t: True)
+    if name is None or url is None:
+        return None
+    name = name.strip(" \t")
+    return (name, url, image) if good_line(name) else None
 
 
 def _fast_nodes(m: re.Match[str]) -> list[Node]:

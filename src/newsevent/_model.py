@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from typing import Any, Literal, TypeAlias
+from collections.abc import Callable
+from typing import Any, Literal, TypeAlias, TypeVar
 
 import attrs
 
@@ -92,6 +93,15 @@ _tuple_of_str = _tuple_of(str)
 
 
 _GOOD_TAG = re.compile(f"(?!.*, )[{_EDGE}](?:[{_IN}]*[{_EDGE}])?")
+
+
+# A whole "tag, tag" run whose split on ", " passes _context_tags (for the readers' fast path):
+# no tag empty or with blanks at its edges.
+_GOOD_TAG_RUN = re.compile(f"(?!, )(?!.*(?:[ \t], |, [ \t]))[{_EDGE}](?:[{_IN}]*[{_EDGE}])?")
+good_line = _GOOD_LINE.fullmatch
+"""Whether a str passes the rule of single-line fields such as titles (a match or None)."""
+good_tag_run = _GOOD_TAG_RUN.fullmatch
+"""Whether ``text.split(", ")`` is a valid tuple of context tags (a match or None)."""
 
 
 def _context_tags(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -227,8 +237,13 @@ def _check_slug(_inst: Any, attribute: attrs.Attribute[Any], value: str | None) 
         raise ValueError(f"slug {value!r} must be one URL path segment")
 
 
+def good_prefix(value: str) -> bool:
+    """Whether ``value`` passes the rule of ``prefix`` fields."""
+    return not value or (bool(_PREFIX.fullmatch(value)) and bad_char(value) is None)
+
+
 def _check_prefix(_inst: Any, attribute: attrs.Attribute[Any], value: str) -> None:
-    if not _PREFIX.fullmatch(value) or bad_char(value) is not None:
+    if not good_prefix(value):
         raise ValueError(f"prefix {value!r} must be empty or '/segment[/segment…]'")
 
 
@@ -531,3 +546,37 @@ def placed(page: Editorial, path: str) -> Editorial:
 
 Page: TypeAlias = Event | DayPage | FrontPage | Editorial
 """Any page newsevent reads: an event, a day listing, a front page or an editorial."""
+
+
+_T = TypeVar("_T")
+
+
+def unchecked(cls: type[_T]) -> Callable[..., _T]:
+    """A constructor of ``cls`` that skips its validators, for readers whose own checks
+    already prove every rule the validators enforce.
+
+    It takes every field, in class order, by keyword or position (no defaults); tests
+    compare what it builds with the validating constructor over the corpus and
+    generated pages.
+    """
+    names = [a.name for a in attrs.fields(cls)]  # type: ignore[arg-type]
+    scope: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
+    body = []
+    for n in names:
+        scope[f"_set_{n}"] = cls.__dict__[n].__set__  # the slot's descriptor
+        body.append(f"    _set_{n}(self, {n})\n")
+    src = f"def new({', '.join(names)}):\n    self = _new(_cls)\n{''.join(body)}    return self\n"
+    exec(src, scope)
+    new: Callable[..., _T] = scope["new"]
+    new.__qualname__ = f"unchecked({cls.__name__})"
+    return new
+
+
+new_source = unchecked(Source)
+new_related = unchecked(Related)
+new_change = unchecked(Change)
+new_event = unchecked(Event)
+new_entry = unchecked(Entry)
+new_day = unchecked(DayPage)
+new_front_section = unchecked(FrontSection)
+new_front = unchecked(FrontPage)

@@ -6,10 +6,9 @@ import datetime as _dt
 import re
 from collections.abc import Callable, Hashable
 
-from mistune.util import unescape
-
 from .. import _inline
 from .._errors import ParseError
+from .._inline import related_item, source_item
 from .._model import (
     COVER_IMAGE,
     Change,
@@ -21,12 +20,18 @@ from .._model import (
     check_url,
     day_folder,
     day_label,
+    good_line,
+    good_prefix,
     is_slug,
+    new_event,
+    new_related,
+    new_source,
 )
-from .._spelling import Mark, Spelling
+from .._spelling import Mark, Spelling, attach
 from .._text import BLANK, as_text
 from .common import (
     CHANGES_HEADING,
+    CONTEXT_LABELS,
     RELATED_HEADINGS,
     SOURCES_HEADINGS,
     UNPARSED_HEADING,
@@ -142,6 +147,20 @@ class EventReader:
         slug = self._slug(formats, date, prefix, formats_line)
         sources, cover, related, changes, language = sections
         spelling = Spelling(self.src, self.marks, self.lead)
+        extra = tuple(self.extra)
+        if (
+            not extra
+            and good_line(title)
+            and (category is None or good_line(category))
+            and good_prefix(prefix)
+        ):
+            # Every other value was checked where it was read (see docs/markdown.md).
+            page = new_event(
+                date, title, category, body, sources, cover, related, changes, slug, prefix,
+                language, extra, spelling,
+            )  # fmt: skip
+            attach(spelling, page)
+            return page
         return build_page(
             lambda: Event(
                 date=date,
@@ -155,7 +174,7 @@ class EventReader:
                 slug=slug,
                 prefix=prefix,
                 language=language,
-                extra=tuple(self.extra),
+                extra=extra,
                 spelling=spelling,
             ),
             spelling,
@@ -236,6 +255,7 @@ class EventReader:
         language: Language | None = None
         kind = "unknown"
         marks = self.marks
+        fast = self.fast
         while i < n:
             line = lines[i]
             at = i
@@ -249,10 +269,14 @@ class EventReader:
                     kind = "sources"
                     language = language or SOURCES_HEADINGS[name]
                     marks.append(("head:sources", SOURCES_HEADINGS[name], at, i))
+                    if fast:
+                        i = self._source_run(i, sources)
                 elif name in RELATED_HEADINGS:
                     kind = "related"
                     language = language or RELATED_HEADINGS[name]
                     marks.append(("head:related", RELATED_HEADINGS[name], at, i))
+                    if fast:
+                        i = self._related_run(i, related)
                 elif name == CHANGES_HEADING:
                     kind = "changes"
                     marks.append(("head:changes", None, at, i))
@@ -266,23 +290,18 @@ class EventReader:
                     kind = "unknown"
                     self.keep(line, at)
                 continue
-            if kind == "related" and self.fast:
-                # The commonest line of all, "N. [title](url) _Context: a, b_", in one step.
-                fm = _inline.FAST_ITEM.fullmatch(line)
-                if fm is not None and fm[6] and fm[2]:
-                    found = context_tags(unescape(fm[7]))
-                    if found is not None:
-                        url = unescape(fm[2]) if "&" in fm[2] else fm[2]
-                        rel = _related_item(unescape(fm[1]), url, found[1], i)
-                        related.append(rel)
-                        marks.append(("related", (rel, found[0]), at, i))
-                        continue
+            if fast and kind in ("related", "sources"):
+                run = self._related_run if kind == "related" else self._source_run
+                j = run(at, related if kind == "related" else sources)  # type: ignore[arg-type]
+                if j > at:
+                    i = j
+                    continue
             im = _ITEM.match(line)
             value: Hashable = None
             if im and kind != "unknown":
                 col = im.end() + 1
-                fast = _inline.item_nodes(line) if self.fast else None
-                got = fast or _inline.nodes(line[im.end() :].rstrip(BLANK), fast=self.fast)
+                quick = _inline.item_nodes(line) if fast else None
+                got = quick or _inline.nodes(line[im.end() :].rstrip(BLANK), fast=fast)
                 if kind == "sources":
                     if (
                         cover is None
@@ -315,6 +334,44 @@ class EventReader:
         if not (sources or related or cover is not None):
             language = None  # "Changes:" is the one heading without a Chinese spelling
         return tuple(sources), cover, tuple(related), tuple(changes), language
+
+    # The commonest lines of all, one match each and built without checking twice: the
+    # general loop of _sections takes over at the first line these do not take.
+
+    def _related_run(self, i: int, related: list[Related]) -> int:
+        lines, marks, n = self.lines, self.marks, len(self.lines)
+        while i < n:
+            line = lines[i]
+            got = related_item(line)
+            if got is None:
+                if line.strip(BLANK):
+                    break
+                i += 1
+                continue
+            title, url, label, tags = got
+            rel = new_related(title, url, tags)
+            related.append(rel)
+            marks.append(("related", (rel, CONTEXT_LABELS[label]), i, i + 1))
+            i += 1
+        return i
+
+    def _source_run(self, i: int, sources: list[Source]) -> int:
+        lines, marks, n = self.lines, self.marks, len(self.lines)
+        while i < n:
+            line = lines[i]
+            got = source_item(line)
+            if got is None:
+                if line.strip(BLANK):
+                    break
+                i += 1
+                continue
+            if got[0] == COVER_IMAGE:
+                break
+            source = new_source(*got)
+            sources.append(source)
+            marks.append(("sources", source, i, i + 1))
+            i += 1
+        return i
 
     @staticmethod
     def _cover(url: str, lineno: int, col: int) -> str:
