@@ -203,6 +203,8 @@ def _check_body(_inst: Any, attribute: attrs.Attribute[Any], value: str) -> None
 
 def check_body(value: str) -> None:
     """Raise ValueError unless ``value`` is a valid body (paragraphs of clean lines)."""
+    if "\n" not in value and value.isprintable() and value == value.strip(" "):
+        return  # one line without controls, tabs or blanks at its ends (the commonest body)
     _check_text(value, "body", single_line=False)
     if value == "":
         return

@@ -46,7 +46,8 @@ def context_tags(text: str) -> tuple[Language, tuple[str, ...]] | None:
 
 def same_day(m: re.Match[str]) -> bool:
     """Whether a heading's label (groups 1-3) and link (groups 5-7) name the same day."""
-    return [int(x) for x in m.group(1, 2, 3)] == [int(x) for x in m.group(5, 6, 7)]
+    # Year and month have fixed widths in both; the day may be zero-padded in one only.
+    return m[1] == m[5] and m[2] == m[6] and (m[3] == m[7] or int(m[3]) == int(m[7]))
 
 
 def split_lines(src: str) -> list[str]:

@@ -27,7 +27,7 @@ from .._model import (
     new_related,
     new_source,
 )
-from .._spelling import Mark, Spelling, attach
+from .._spelling import Mark, Spelling
 from .._text import BLANK, as_text
 from .common import (
     CHANGES_HEADING,
@@ -127,14 +127,14 @@ class EventReader:
         prefix = m[4]
         self.marks.append(("date", (date, prefix), i, i + 1))
         i += 1
-        while i < n and is_blank(lines[i]):
+        while i < n and not lines[i].strip(BLANK):
             i += 1
         category = None
         if i < n and _CATEGORY.match(lines[i]):
             category = self.text(lines[i][5:])
             self.marks.append(("category", category, i, i + 1))
             i += 1
-            while i < n and is_blank(lines[i]):
+            while i < n and not lines[i].strip(BLANK):
                 i += 1
         if i >= n or not _TITLE.match(lines[i]):
             raise ParseError("expected the title line '# …'", min(i, n - 1) + 1, 1)
@@ -155,11 +155,10 @@ class EventReader:
             and good_prefix(prefix)
         ):
             # Every other value was checked where it was read (see docs/markdown.md).
-            page = new_event(
-                date, title, category, body, sources, cover, related, changes, slug, prefix,
-                language, extra, spelling,
-            )  # fmt: skip
-            attach(spelling, page)
+            values: tuple[object, ...] = (date, title, category, body, sources, cover, related)
+            values += (changes, slug, prefix, language, extra)
+            page = new_event(*values, spelling)
+            spelling._fingerprint = values  # = fingerprint(page), without reading it back
             return page
         return build_page(
             lambda: Event(
@@ -205,9 +204,11 @@ class EventReader:
         def flush() -> None:
             if para:
                 raw = "\n".join(para)
-                value = "\n".join(
-                    x.strip(BLANK) for x in _inline.text(raw, fast=self.fast).split("\n")
-                )
+                value = _inline.text(raw, fast=self.fast)
+                if "\n" in value:
+                    value = "\n".join(x.strip(BLANK) for x in value.split("\n"))
+                else:
+                    value = value.strip(BLANK)
                 if value:
                     paras.append(value)
                     self.marks.append(("para", value, start, start + len(para)))
