@@ -734,8 +734,9 @@ def add_parser(sub: Any, cores: int) -> None:
             ".json and .xml, with relative links between the HTML pages, a stylesheet and "
             "the feeds. Running it again rewrites only what changed."
         ),
-        epilog="Exit codes: 0 every page built, 1 some page failed or OUT cannot be "
-        "written, 2 usage error, 130 interrupted (Ctrl-C), 143 terminated.",
+        epilog="Exit codes: 0 every page built, 1 some page failed, OUT cannot be "
+        "written or a worker died, 2 usage error, 129 hung up (SIGHUP), 130 interrupted "
+        "(Ctrl-C), 143 terminated (SIGTERM).",
     )
     s.add_argument("archive", metavar="ARCHIVE", help="archive folder (Markdown pages)")
     s.add_argument("-o", "--output", required=True, metavar="OUT", help="site folder")
@@ -743,7 +744,11 @@ def add_parser(sub: Any, cores: int) -> None:
         "-j", "--jobs", type=int, default=cores, help=f"build in N processes (default {cores})"
     )
     s.add_argument("--feed-size", type=int, default=50, help="events per feed (default 50)")
-    s.add_argument("--base-url", help="absolute address of OUT, for absolute feed links")
+    s.add_argument(
+        "--base-url",
+        help="absolute http(s) address OUT is published at: absolute feed links, and the "
+        "RSS and JSON feeds (without it, the Atom feed only)",
+    )
     s.add_argument(
         "--progress",
         choices=["auto", "always", "never"],
