@@ -4,28 +4,27 @@ incremental rebuilds, feeds read by feedparser, and the site walked in headless 
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
+import json
 import os
 import shutil
 import tempfile
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import feedparser
+import lxml.etree
 import lxml.html
 import pytest
 
 import newsevent
 from newsevent import _cli, _site, feeds
+from tests.test_feeds_rules import check_feed
 
 EDITIONS = ("en", "zh")
-EXTRA_FILES = {
-    "style.css",
-    "index_rss.xml",
-    "index_atom.xml",
-    "index_feed.json",
-    "opinion_rss.xml",
-    _site.MANIFEST,
-}
+EXTRA_FILES = {"style.css", "index_atom.xml", _site.MANIFEST}  # without --base-url
+FEEDS = ("index_rss.xml", "index_atom.xml", "index_feed.json", "opinion_rss.xml")
+BASE = "https://example.org/the-context/"
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +34,20 @@ def sites(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, P
         target = tmp_path_factory.mktemp(f"site-{edition}")
         summary = _site.build(str(corpus / edition), str(target), jobs=2)
         assert summary.failed == 0
+        out[edition] = target
+    return out
+
+
+@pytest.fixture(scope="module")
+def published(
+    corpus: Path, sites: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Path]:
+    """The feeds of each edition's site built again with ``--base-url``."""
+    out = {}
+    for edition in EDITIONS:
+        target = tmp_path_factory.mktemp(f"feeds-{edition}")
+        pages = _site.pages_of(str(corpus / edition))
+        assert _site._write_feeds(str(target), pages, 50, BASE) == (4, 0)
         out[edition] = target
     return out
 
@@ -146,36 +159,81 @@ def test_incremental_build_equals_a_clean_build(corpus: Path, tmp_path: Path) ->
     assert first.pages + day == second.pages
 
 
-def test_feeds_are_read_by_feedparser(corpus: Path, sites: dict[str, Path]) -> None:
-    for edition, out in sites.items():
-        archive = corpus / edition
-        for name in ("index_rss.xml", "index_atom.xml", "index_feed.json", "opinion_rss.xml"):
-            if name.endswith(".json"):
-                import json
+def _feed_entries(name: str, data: bytes, base: str | None) -> list[tuple[str, str, str]]:
+    if name.endswith(".json"):
+        doc = json.loads(data)
+        return [(i["title"], i["url"], i["date_published"]) for i in doc["items"]]
+    # A reader resolves a relative link against the address it fetched the feed from.
+    headers = {"content-type": "application/atom+xml" if "atom" in name else "application/rss+xml"}
+    if base is not None:
+        headers["content-location"] = base + name
+    parsed = feedparser.parse(data, response_headers=headers)
+    assert parsed.bozo == 0, (name, parsed.get("bozo_exception"))
+    return [(e.title, e.link, e.published) for e in parsed.entries]
 
-                doc = json.loads((out / name).read_text("utf-8"))
-                entries = [(i["title"], i["url"], i["date_published"]) for i in doc["items"]]
-            else:
-                parsed = feedparser.parse((out / name).read_bytes())
-                assert parsed.bozo == 0, (edition, name, parsed.get("bozo_exception"))
-                entries = [(e.title, e.link, e.published) for e in parsed.entries]
-                assert parsed.feed.language == edition or parsed.feed.get("language") == edition
+
+@pytest.mark.parametrize("with_base", [False, True])
+def test_feeds_are_read_by_feedparser(
+    corpus: Path,
+    sites: dict[str, Path],
+    published: dict[str, Path],
+    with_base: bool,
+) -> None:
+    served = "https://mirror.example/sub/"  # where a site without --base-url is served
+    for edition in EDITIONS:
+        out = published[edition] if with_base else sites[edition]
+        names = FEEDS if with_base else ("index_atom.xml",)
+        assert sorted(n for n in os.listdir(out) if n in FEEDS) == sorted(names)
+        for name in names:
+            data = (out / name).read_bytes()
+            entries = _feed_entries(name, data, None if with_base else served)
+            if not name.endswith(".json"):
+                parsed = feedparser.parse(data)
+                assert parsed.feed.language == edition
+            root = BASE if with_base else served
             if name == "opinion_rss.xml":
                 n = 1 if edition == "en" else 0
                 assert len(entries) == n
                 if n:
-                    assert entries[0][0] == "The Post-Truth and the Context"
-                    assert entries[0][1] == (
-                        "opinion/2017/04/4/the-post-truth-and-the-context/README.html"
+                    assert entries[0] == (
+                        "The Post-Truth and the Context",
+                        root + "opinion/2017/04/4/the-post-truth-and-the-context/README.html",
+                        "Tue, 04 Apr 2017 00:00:00 +0000",
                     )
-                    assert entries[0][2].startswith(("Tue, 04 Apr 2017", "2017-04-04"))
                 continue
             assert len(entries) == 50
+            newest = sorted(_site._dated(_site.pages_of(str(corpus / edition)), _site._EVENT_KEY))
+            assert [link for _, link, _ in entries] == [
+                root + quote(key, safe="/") + ".html" for _, key in newest[::-1][:50]
+            ]
             for title, link, date in entries:
-                page = newsevent.load(out / unquote(link))
+                assert link.startswith(root)
+                page = newsevent.load(sites[edition] / unquote(link[len(root) :]))
                 assert isinstance(page, newsevent.Event) and page.title == title
-                assert page.date.isoformat() in date or page.date.strftime("%d %b %Y") in date
-        assert (archive / "index.md").is_file()
+                stamp = dt.datetime.combine(page.date, dt.time(), dt.timezone.utc)
+                assert date in (stamp.isoformat(), email.utils.format_datetime(stamp))
+
+
+@pytest.mark.parametrize("with_base", [False, True])
+def test_feeds_conform_to_their_specifications(
+    sites: dict[str, Path], published: dict[str, Path], with_base: bool
+) -> None:
+    for edition in EDITIONS:
+        out = published[edition] if with_base else sites[edition]
+        for name in FEEDS:
+            if (out / name).exists():
+                assert check_feed(name, (out / name).read_bytes()) == [], (edition, name)
+    # One feed id per edition: the editions were two parts of one site.
+    ids = {
+        lxml.etree.fromstring((sites[e] / "index_atom.xml").read_bytes()).findtext(
+            "{http://www.w3.org/2005/Atom}id"
+        )
+        for e in EDITIONS
+    }
+    assert ids == {
+        "tag:thecontext.net,2017:/index_atom.xml",
+        "tag:thecontext.net,2017:/zh/index_atom.xml",
+    }
 
 
 def test_feed_api_over_events() -> None:
@@ -193,9 +251,11 @@ def test_feed_api_over_events() -> None:
     atom = feedparser.parse(feeds.atom(events, base_url="https://example.org/site"))
     assert atom.bozo == 0 and [e.id for e in atom.entries] == [_tag(3), _tag(2), _tag(1)]
     assert atom.entries[0].published == "2020-01-03T00:00:00+00:00"
-    assert feeds.json_feed(events) == feeds.json_feed(reversed(events))
+    assert feeds.json_feed(events, base_url=BASE) == feeds.json_feed(
+        reversed(events), base_url=BASE
+    )
     with pytest.raises(ValueError, match="no slug"):
-        feeds.rss([newsevent.Event(date=dt.date(2020, 1, 1), title="x")])
+        feeds.atom([newsevent.Event(date=dt.date(2020, 1, 1), title="x")])
 
 
 def _tag(d: int) -> str:
@@ -220,7 +280,28 @@ def test_command_line(corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixtur
     blocked = tmp_path / "file"
     blocked.write_text("x")
     assert _cli.main(["site", str(archive), "-o", str(blocked / "out")]) == 1
-    assert "newsevent: cannot write" in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        f"newsevent: cannot create output directory {blocked / 'out'}: Not a directory\n"
+    )
+    assert _cli.main(["site", str(archive), "-o", str(blocked)]) == 1
+    assert capsys.readouterr().err == f"newsevent: cannot write {blocked}: a file, not a folder\n"
+    # --base-url: all four feeds, each conforming; without it again, the Atom feed only.
+    out = tmp_path / "out"
+    assert _cli.main(["site", str(archive), "-o", str(out), "--base-url", BASE]) == 0
+    assert ", 4 files written, " in capsys.readouterr().err  # 3 new feeds, Atom's self link
+    for name in FEEDS:
+        assert check_feed(name, (out / name).read_bytes()) == []
+    assert _cli.main(["site", str(archive), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert ", 1 files written, 0 failed, " in err and ", 3 files removed " in err
+    assert err.endswith(
+        "newsevent: no --base-url: the Atom feed only (RSS and JSON Feed links "
+        "must be absolute URLs)\n"
+    )
+    assert sorted(n for n in os.listdir(out) if n in FEEDS) == ["index_atom.xml"]
+    for bad in ("example.org", "file:///tmp/site"):
+        assert _cli.main(["site", str(archive), "-o", str(out), "--base-url", bad]) == 2
+        assert "--base-url must be an absolute http(s) URL" in capsys.readouterr().err
 
 
 # ------------------------------------------------------------------ in a real browser

@@ -25,17 +25,18 @@ import re
 import signal
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from multiprocessing.connection import Connection, wait
 from typing import IO, Any, NamedTuple
 from urllib.parse import quote, unquote, urlsplit
 
 from lxml.html.builder import E
 
 from . import _html, _json, _xml
-from ._atomic import write_bytes
+from ._atomic import remove_stale, write_bytes
 from ._errors import ParseError
 from ._model import Editorial, Event, Page
-from ._stream import iter_files
+from ._stream import Problem, Skipped, scan
 
 COMMANDS = frozenset({"site"})
 MANIFEST = ".newsevent-site.json"
@@ -127,6 +128,7 @@ class Built(NamedTuple):
     written: int
     outside: int
     error: str | None
+    unwritable: str | None = None  # why an output could not be written: the run stops
 
 
 def _urls(doc: Any) -> list[Any]:
@@ -181,6 +183,8 @@ def render(page: Page, key: str, resolver: Resolver, opinion: bool) -> tuple[str
 # ------------------------------------------------------------------- workers
 
 _STATE: dict[str, Any] = {}
+_CLEANED: set[str] = set()  # output folders this process has rid of stale temporary files
+_SIGNALS = [getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)]
 
 
 def _outputs(out: str, key: str) -> list[str]:
@@ -196,8 +200,10 @@ def _write(path: str, data: bytes) -> bool:
     except OSError:
         pass
     folder = os.path.dirname(path)
-    if folder:
+    if folder and folder not in _CLEANED:
         os.makedirs(folder, exist_ok=True)
+        remove_stale(folder)  # left by a build killed outright (kill -9, power loss)
+        _CLEANED.add(folder)
     write_bytes(path, data, durable=False)
     return True
 
@@ -207,8 +213,11 @@ def build_page(task: tuple[str, str]) -> Built:
     key, source = task
     out: str = _STATE["out"]
     resolver: Resolver = _STATE["resolver"]
-    with open(source, "rb") as fh:
-        data = fh.read()
+    try:
+        with open(source, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        return Built(key, "", (), 0, 0, f"{source}: {exc.strerror or exc}")
     digest = hashlib.sha256(data).hexdigest()
     try:
         page = _api_load(data, source)
@@ -221,7 +230,15 @@ def build_page(task: tuple[str, str]) -> Built:
         _json.dumps(page).encode("utf-8"),
         _xml.dumps(page).encode("utf-8"),
     ]
-    written = sum(_write(p, b) for p, b in zip(_outputs(out, key), files, strict=True))
+    written = 0
+    for path, content in zip(_outputs(out, key), files, strict=True):
+        try:
+            written += _write(path, content)
+        except OSError as exc:
+            why = f"cannot write {exc.filename or path}: {exc.strerror or exc}"
+            if os.path.basename(str(exc.filename or "")).startswith("."):
+                why = f"cannot write {path}: {exc.strerror or exc}"  # not the temporary name
+            return Built(key, digest, (), written, 0, None, why)
     return Built(key, digest, tuple(urls), written, outside, None)
 
 
@@ -233,9 +250,130 @@ def _api_load(data: bytes, source: str) -> Page:
     return placed(page, source) if isinstance(page, Editorial) else page
 
 
-def _init(state: dict[str, Any]) -> None:
+class WorkerDied(Exception):
+    """A worker process ended without being asked to."""
+
+
+def _worker_exit(_signum: int, _frame: object) -> None:
+    # Unwinds: the temporary file being written is removed, the target left as it was.
+    raise SystemExit(128 + signal.SIGTERM)
+
+
+def _serve(conn: Connection, inherited: list[Connection]) -> None:
+    """A worker process: build the chunks of pages the main process sends."""
+    for other in inherited:
+        other.close()  # so that each worker sees end-of-file when the main process is gone
+    for s in _SIGNALS:  # the main process decides when to stop, and says so with SIGTERM
+        signal.signal(s, _worker_exit if s == signal.SIGTERM else signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGNALS)
+    try:
+        while True:
+            job = conn.recv()
+            if job is None:
+                return
+            index, tasks = job
+            done = []
+            for task in tasks:
+                done.append(build_page(task))
+                if done[-1].unwritable is not None:
+                    break
+            conn.send((index, done))
+    except (EOFError, OSError):
+        return  # the main process is gone
+
+
+class _Pool:
+    """Forked worker processes building chunks of pages; results come back in task order.
+
+    A worker that ends unexpectedly stops the run with :class:`WorkerDied` rather than
+    leave it waiting. :meth:`stop` ends the workers within a second.
+    """
+
+    def __init__(self, jobs: int, state: dict[str, Any]) -> None:
+        _STATE.update(state)  # (the forked workers inherit it)
+        ctx = multiprocessing.get_context("fork")
+        pipes = [ctx.Pipe() for _ in range(jobs)]
+        self.conns = [mine for mine, _ in pipes]
+        self.procs: list[Any] = []
+        # A signal before a worker set its handlers would end it untidily: held until then.
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+        try:
+            for _, theirs in pipes:
+                inherited = [c for pair in pipes for c in pair if c is not theirs]
+                proc = ctx.Process(target=_serve, args=(theirs, inherited), daemon=True)
+                proc.start()
+                self.procs.append(proc)
+        finally:
+            for _, theirs in pipes:
+                theirs.close()
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)  # a signal held is raised here
+
+    def map(self, tasks: list[tuple[str, str]], chunk: int) -> Iterator[Built]:
+        """Build ``tasks`` in chunks of ``chunk``; yield the results in task order."""
+        chunks = [tasks[i : i + chunk] for i in range(0, len(tasks), chunk)]
+        ready: dict[int, list[Built]] = {}
+        busy = dict.fromkeys(self.conns, 0)
+        procs = dict(zip(self.conns, self.procs, strict=True))
+        sentinels = {p.sentinel: c for c, p in procs.items()}
+        sent = given = 0
+        window = 4 * len(self.conns)  # chunks in flight or waiting: memory stays bounded
+
+        def feed(conn: Connection) -> None:
+            nonlocal sent
+            while busy[conn] < 2 and sent < len(chunks) and sent - given < window:
+                conn.send((sent, chunks[sent]))
+                busy[conn] += 1
+                sent += 1
+
+        for conn in self.conns:
+            feed(conn)
+        while given < len(chunks):
+            if given in ready:
+                yield from ready.pop(given)
+                given += 1
+                for conn in self.conns:
+                    feed(conn)
+                continue
+            for obj in wait([*self.conns, *sentinels]):
+                conn = obj if isinstance(obj, Connection) else sentinels[obj]
+                try:
+                    while conn.poll():  # what a worker sent before it ended still counts
+                        index, results = conn.recv()
+                        ready[index] = results
+                        busy[conn] -= 1
+                except (EOFError, OSError):
+                    pass
+                if not isinstance(obj, Connection) or not procs[conn].is_alive():
+                    procs[conn].join(1.0)
+                    code = procs[conn].exitcode
+                    how = f"signal {-code}" if code is not None and code < 0 else f"status {code}"
+                    raise WorkerDied(f"a worker process ended unexpectedly ({how})")
+                feed(conn)
+
+    def stop(self, early: bool) -> None:
+        """End the workers: at once when ``early`` (SIGTERM, then SIGKILL after a second)."""
+        for conn, proc in zip(self.conns, self.procs, strict=True):
+            try:
+                if early:
+                    proc.terminate()
+                else:
+                    conn.send(None)
+            except OSError:
+                proc.terminate()
+        deadline = time.monotonic() + (1.0 if early else 10.0)
+        for proc in self.procs:
+            proc.join(max(0.0, deadline - time.monotonic()))
+        for proc in self.procs:
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
+        for conn in self.conns:
+            conn.close()
+
+
+def _serial(tasks: list[tuple[str, str]], state: dict[str, Any]) -> Iterator[Built]:
     _STATE.update(state)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    yield from map(build_page, tasks)
 
 
 # ------------------------------------------------------------------- the build
@@ -248,6 +386,10 @@ class Summary(NamedTuple):
     failed: int
     outside: int
     removed: int
+    skipped: int = 0
+    """Special files (named pipes, sockets, devices) and links to folders passed over."""
+    left: int = 0
+    """Pages that were to be rebuilt and were not: the build was stopped."""
 
 
 def _load_manifest(out: str) -> dict[str, Any]:
@@ -259,13 +401,188 @@ def _load_manifest(out: str) -> dict[str, Any]:
         return {}
 
 
+def scan_archive(
+    archive: str, exclude: set[tuple[int, int]] | None = None
+) -> tuple[dict[str, str], list[Problem]]:
+    """The Markdown pages of ``archive`` (key -> path) and the paths passed over, and why.
+
+    ``exclude``: ``(st_dev, st_ino)`` of folders never to walk (the site, when it lies
+    inside the archive).
+    """
+    found: dict[str, str] = {}
+    problems: list[Problem] = []
+    for item in scan(archive, (".md",), exclude or set()):
+        if isinstance(item, Problem):
+            problems.append(item)
+            continue
+        rel = os.path.relpath(item, archive).replace(os.sep, "/")
+        found[rel[:-3]] = item
+    return found, problems
+
+
 def pages_of(archive: str) -> dict[str, str]:
     """Every Markdown page of ``archive``: key (relative path without ``.md``) -> path."""
-    found: dict[str, str] = {}
-    for path in iter_files([archive], suffixes=(".md",)):
-        rel = os.path.relpath(path, archive).replace(os.sep, "/")
-        found[rel[:-3]] = path
-    return found
+    return scan_archive(archive)[0]
+
+
+class Builder:
+    """One build of the site of ``archive`` in ``out``; its counts stay readable when stopped.
+
+    :meth:`run` builds. When it is cut short (Ctrl-C, a signal, an output that cannot be
+    written, a worker that died), the workers are ended, the pages built so far are
+    remembered in the manifest (the next build does the rest) and the exception goes on;
+    :meth:`summary` then tells what was done.
+    """
+
+    def __init__(
+        self,
+        archive: str,
+        out: str,
+        *,
+        jobs: int = 1,
+        progress: IO[str] | None = None,
+        report: IO[str] | None = None,
+        feeds: bool = True,
+        feed_size: int = 50,
+        base_url: str | None = None,
+    ) -> None:
+        self.archive, self.out, self.jobs = archive, out, jobs
+        self.progress, self.report = progress, report
+        self.feeds, self.feed_size, self.base_url = feeds, feed_size, base_url
+        self.pages = self.rendered = self.written = self.failed = 0
+        self.removed = self.skipped = self.done = 0
+        self.manifest: dict[str, Any] = {}
+
+    def summary(self) -> Summary:
+        """What the build did (so far)."""
+        outside = sum(int(e["outside"]) for e in self.manifest.values())
+        left = self.rendered - self.done
+        return Summary(
+            self.pages,
+            self.rendered,
+            self.written,
+            self.failed,
+            outside,
+            self.removed,
+            self.skipped,
+            left,
+        )
+
+    def _say(self, text: str) -> None:
+        if self.report is not None:
+            print(text, file=self.report)
+
+    def run(self, on_stop: Callable[[], object] | None = None) -> Summary:
+        """Build (or bring up to date) the site; ``on_stop`` is called first when stopped."""
+        out = self.out
+        os.makedirs(out, exist_ok=True)
+        st = os.stat(out)
+        pages, problems = scan_archive(self.archive, {(st.st_dev, st.st_ino)})
+        for problem in problems:
+            if isinstance(problem.error, Skipped):
+                self.skipped += 1
+                self._say(str(problem.error))
+            else:
+                self.failed += 1
+                self._say(f"{problem.path}: {problem.error.strerror or problem.error}")
+        self.pages = len(pages)
+        keys = set(pages)
+        resolver = Resolver(keys)
+        old = _load_manifest(out)
+        old_pages: dict[str, Any] = old.get("pages", {})
+        same_keys = sorted(old.get("keys", [])) == sorted(keys)
+        has_opinion = "opinion/index" in keys
+        # When the opinion section comes or goes, every page's navigation bar changes.
+        reuse = old_pages if old.get("opinion") == has_opinion else {}
+        tasks: list[tuple[str, str]] = []
+        manifest = self.manifest
+        for key in sorted(pages):
+            entry = reuse.get(key)
+            if entry is not None and all(os.path.exists(p) for p in _outputs(out, key)):
+                try:
+                    with open(pages[key], "rb") as fh:
+                        digest = hashlib.sha256(fh.read()).hexdigest()
+                except OSError:
+                    digest = ""
+                if digest == entry["digest"] and (
+                    same_keys or [resolver.page(u, key) for u in entry["urls"]] == entry["resolved"]
+                ):
+                    manifest[key] = entry
+                    continue
+            tasks.append((key, pages[key]))
+        self.rendered = len(tasks)
+        gone = sorted(set(old_pages) - keys)
+        state = {"out": out, "resolver": resolver, "opinion": has_opinion}
+        pool: _Pool | None = None
+        finished = False
+        bar = _Bar(self.progress, len(tasks))
+        try:
+            for key in gone:
+                for path in _outputs(out, key):
+                    if os.path.exists(path):
+                        os.remove(path)
+                        self.removed += 1
+                old_pages.pop(key)
+            jobs = min(self.jobs, len(tasks))
+            if jobs > 1:
+                pool = _Pool(jobs, state)
+                stream = pool.map(tasks, max(1, min(32, len(tasks) // (jobs * 8))))
+            else:
+                stream = _serial(tasks, state)
+            for result in stream:
+                self.written += result.written
+                if result.unwritable is not None:
+                    raise Unwritable(result.unwritable)
+                self.done += 1
+                if result.error is not None:
+                    self.failed += 1
+                    bar.message(result.error, self.report)
+                else:
+                    resolved = [resolver.page(u, result.key) for u in result.urls]
+                    manifest[result.key] = {
+                        "digest": result.digest,
+                        "urls": list(result.urls),
+                        "resolved": resolved,
+                        "outside": result.outside,
+                    }
+                bar.update(self.done)
+            bar.close()
+            try:
+                self.written += _write(os.path.join(out, STYLE), STYLESHEET.encode("utf-8"))
+                if self.feeds:
+                    written, removed = _write_feeds(out, pages, self.feed_size, self.base_url)
+                    self.written += written
+                    self.removed += removed
+            except OSError as exc:
+                raise Unwritable(f"cannot write {exc.filename or out}: {exc.strerror}") from None
+            finished = True
+        except BaseException:
+            if on_stop is not None:
+                on_stop()
+            raise
+        finally:
+            if pool is not None:
+                pool.stop(early=not finished)
+            bar.close()
+            if not finished:
+                # Remembered as built: the pages done now and those that were current. A
+                # page removed from the archive whose files are still here stays listed,
+                # so that the next build removes them.
+                manifest.update({k: old_pages[k] for k in gone if k in old_pages})
+            doc = {"version": 1, "keys": sorted(keys), "opinion": has_opinion, "pages": manifest}
+            try:
+                data = json.dumps(doc, sort_keys=True, indent=0).encode()
+                self.written += _write(os.path.join(out, MANIFEST), data)
+            except OSError as exc:
+                if finished:
+                    raise Unwritable(
+                        f"cannot write {os.path.join(out, MANIFEST)}: {exc.strerror}"
+                    ) from None
+        return self.summary()
+
+
+class Unwritable(Exception):
+    """An output of the site cannot be written: the build stops."""
 
 
 def build(
@@ -280,60 +597,16 @@ def build(
     base_url: str | None = None,
 ) -> Summary:
     """Build (or bring up to date) the site of ``archive`` in ``out``."""
-    os.makedirs(out, exist_ok=True)
-    pages = pages_of(archive)
-    keys = set(pages)
-    resolver = Resolver(keys)
-    old = _load_manifest(out)
-    old_pages: dict[str, Any] = old.get("pages", {})
-    same_keys = sorted(old.get("keys", [])) == sorted(keys)
-    has_opinion = "opinion/index" in keys
-    # When the opinion section comes or goes, every page's navigation bar changes.
-    reuse = old_pages if old.get("opinion") == has_opinion else {}
-    tasks: list[tuple[str, str]] = []
-    manifest: dict[str, Any] = {}
-    for key in sorted(pages):
-        entry = reuse.get(key)
-        if entry is not None and all(os.path.exists(p) for p in _outputs(out, key)):
-            with open(pages[key], "rb") as fh:
-                digest = hashlib.sha256(fh.read()).hexdigest()
-            if digest == entry["digest"] and (
-                same_keys or [resolver.page(u, key) for u in entry["urls"]] == entry["resolved"]
-            ):
-                manifest[key] = entry
-                continue
-        tasks.append((key, pages[key]))
-    state = {"out": out, "resolver": resolver, "opinion": has_opinion}
-    written = failed = 0
-    bar = _Bar(progress, len(tasks))
-    for done, result in enumerate(_run(tasks, jobs, state), 1):
-        written += result.written
-        if result.error is not None:
-            failed += 1
-            bar.message(result.error, report)
-        else:
-            resolved = [resolver.page(u, result.key) for u in result.urls]
-            manifest[result.key] = {
-                "digest": result.digest,
-                "urls": list(result.urls),
-                "resolved": resolved,
-                "outside": result.outside,
-            }
-        bar.update(done)
-    bar.close()
-    removed = 0
-    for key in sorted(set(old_pages) - keys):
-        for path in _outputs(out, key):
-            if os.path.exists(path):
-                os.remove(path)
-                removed += 1
-    written += _write(os.path.join(out, STYLE), STYLESHEET.encode("utf-8"))
-    if feeds:
-        written += _write_feeds(out, pages, feed_size, base_url)
-    outside = sum(int(e["outside"]) for e in manifest.values())
-    doc = {"version": 1, "keys": sorted(keys), "opinion": has_opinion, "pages": manifest}
-    _write(os.path.join(out, MANIFEST), json.dumps(doc, sort_keys=True, indent=0).encode())
-    return Summary(len(pages), len(tasks), written, failed, outside, removed)
+    return Builder(
+        archive,
+        out,
+        jobs=jobs,
+        progress=progress,
+        report=report,
+        feeds=feeds,
+        feed_size=feed_size,
+        base_url=base_url,
+    ).run()
 
 
 _EVENT_KEY = re.compile(r"(?:.*/)?news/(\d{4})/(\d{2})/(\d{1,2})/([^/]+)")
@@ -379,7 +652,18 @@ def _items(pages: dict[str, str], pattern: re.Pattern[str], size: int) -> list[A
     return items
 
 
-def _write_feeds(out: str, pages: dict[str, str], size: int, base_url: str | None) -> int:
+FEEDS = ("index_rss.xml", "index_atom.xml", "index_feed.json", "opinion_rss.xml")
+"""Every feed a build may write; those it does not write this time are removed."""
+
+
+FEEDS = ("index_rss.xml", "index_atom.xml", "index_feed.json", "opinion_rss.xml")
+"""Every feed a build may write; those it does not write this time are removed."""
+
+
+def _write_feeds(
+    out: str, pages: dict[str, str], size: int, base_url: str | None
+) -> tuple[int, int]:
+    """Write the feeds (without ``base_url`` only the Atom one): (written, removed)."""
     from . import feeds
 
     news = _items(pages, _EVENT_KEY, size)
@@ -387,32 +671,27 @@ def _write_feeds(out: str, pages: dict[str, str], size: int, base_url: str | Non
     if language is None and news:
         language = "zh" if _html._CJK.search(news[0][0].title) else "en"
     events = [i for i, _ in news]
-    opinion = [i for i, _ in _items(pages, _EDITORIAL_KEY, size)]
     kw: dict[str, Any] = {"language": language, "base_url": base_url, "size": size}
-    texts = {
-        "index_rss.xml": feeds.rss(events, **kw),
-        "index_atom.xml": feeds.atom(events, **kw),
-        "index_feed.json": feeds.json_feed(events, **kw),
-        "opinion_rss.xml": feeds.rss(
-            opinion, description="Opinion", home="opinion/index.html", **kw
-        ),
-    }
-    return sum(_write(os.path.join(out, n), t.encode("utf-8")) for n, t in texts.items())
-
-
-def _run(tasks: list[tuple[str, str]], jobs: int, state: dict[str, Any]) -> Iterator[Built]:
-    if jobs <= 1 or len(tasks) < 2:
-        _STATE.update(state)
-        yield from map(build_page, tasks)
-        return
-    ctx = multiprocessing.get_context("fork")
-    pool = ctx.Pool(jobs, _init, (state,))
-    try:
-        yield from pool.imap(build_page, tasks, chunksize=32)
-        pool.close()
-    finally:
-        pool.terminate()
-        pool.join()
+    texts = {"index_atom.xml": feeds.atom(events, **kw)}
+    if base_url is not None:
+        # RSS 2.0 and JSON Feed 1.1 links must be absolute URLs: see docs/site.md.
+        opinion = [i for i, _ in _items(pages, _EDITORIAL_KEY, size)]
+        texts["index_rss.xml"] = feeds.rss(events, **kw)
+        texts["index_feed.json"] = feeds.json_feed(events, **kw)
+        texts["opinion_rss.xml"] = feeds.rss(
+            opinion,
+            description="Opinion",
+            home="opinion/index.html",
+            feed_path="opinion_rss.xml",
+            **kw,
+        )
+    written = sum(_write(os.path.join(out, n), t.encode("utf-8")) for n, t in texts.items())
+    removed = 0
+    for name in FEEDS:
+        if name not in texts and os.path.exists(os.path.join(out, name)):
+            os.remove(os.path.join(out, name))
+            removed += 1
+    return written, removed
 
 
 class _Bar:
@@ -455,8 +734,9 @@ def add_parser(sub: Any, cores: int) -> None:
             ".json and .xml, with relative links between the HTML pages, a stylesheet and "
             "the feeds. Running it again rewrites only what changed."
         ),
-        epilog="Exit codes: 0 every page built, 1 some page failed or OUT cannot be "
-        "written, 2 usage error, 130 interrupted (Ctrl-C), 143 terminated.",
+        epilog="Exit codes: 0 every page built, 1 some page failed, OUT cannot be "
+        "written or a worker died, 2 usage error, 129 hung up (SIGHUP), 130 interrupted "
+        "(Ctrl-C), 143 terminated (SIGTERM).",
     )
     s.add_argument("archive", metavar="ARCHIVE", help="archive folder (Markdown pages)")
     s.add_argument("-o", "--output", required=True, metavar="OUT", help="site folder")
@@ -464,7 +744,11 @@ def add_parser(sub: Any, cores: int) -> None:
         "-j", "--jobs", type=int, default=cores, help=f"build in N processes (default {cores})"
     )
     s.add_argument("--feed-size", type=int, default=50, help="events per feed (default 50)")
-    s.add_argument("--base-url", help="absolute address of OUT, for absolute feed links")
+    s.add_argument(
+        "--base-url",
+        help="absolute http(s) address OUT is published at: absolute feed links, and the "
+        "RSS and JSON feeds (without it, the Atom feed only)",
+    )
     s.add_argument(
         "--progress",
         choices=["auto", "always", "never"],
@@ -474,41 +758,88 @@ def add_parser(sub: Any, cores: int) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run ``newsevent site``."""
+    """Run ``newsevent site``: the fault rules are those of ``convert`` (docs/cli.md)."""
+    from . import _cli
+    from .feeds import _absolute_base
+
     archive, out = args.archive, args.output
-    if not os.path.isdir(archive):
-        print(f"newsevent: {archive}: not a directory", file=sys.stderr)
-        return _EXIT_FAILED
     if args.jobs < 1 or args.feed_size < 1:
         print("newsevent: --jobs and --feed-size must be at least 1", file=sys.stderr)
         return 2
+    if args.base_url is not None:
+        try:
+            _absolute_base(args.base_url, "--base-url")
+        except ValueError as exc:
+            print(f"newsevent: {exc}", file=sys.stderr)
+            return 2
+    if os.path.exists(out) and not os.path.isdir(out):
+        print(f"newsevent: cannot write {out}: a file, not a folder", file=sys.stderr)
+        return _EXIT_FAILED
+    errors = _cli._check_sources([archive])
+    if not errors and not os.path.isdir(archive):
+        errors = [f"{archive}: not a directory"]
+    if errors:
+        print(f"newsevent: {errors[0]}", file=sys.stderr)
+        return _EXIT_FAILED
     auto = args.progress == "auto" and sys.stderr.isatty() and sys.stdout.isatty()
     stream = sys.stderr if (args.progress == "always" or auto) else None
     started = time.monotonic()
-    try:
-        summary = build(
-            archive,
-            out,
-            jobs=args.jobs,
-            progress=stream,
-            report=sys.stderr,
-            feed_size=args.feed_size,
-            base_url=args.base_url,
-        )
-    except KeyboardInterrupt:
-        print("newsevent: interrupted; run the command again to finish", file=sys.stderr)
-        return 130
-    except OSError as exc:
-        name = exc.filename or out
-        print(f"newsevent: cannot write {name}: {exc.strerror or exc}", file=sys.stderr)
-        return _EXIT_FAILED
-    took = time.monotonic() - started
-    print(
-        f"newsevent: {summary.pages} pages, {summary.rendered} rebuilt, "
-        f"{summary.written} files written, {summary.failed} failed, "
-        f"{summary.outside} links leave the archive"
-        + (f", {summary.removed} files removed" if summary.removed else "")
-        + f" ({took:.1f} s)",
-        file=sys.stderr,
+    builder = Builder(
+        archive,
+        out,
+        jobs=args.jobs,
+        progress=stream,
+        report=sys.stderr,
+        feed_size=args.feed_size,
+        base_url=args.base_url,
     )
+    status, why = _EXIT_OK, None
+    with _cli._stop_on_signals():
+        try:
+            try:
+                _cli._prepare_dir(out)
+            except (_cli._Unwritable, _cli._Usage) as exc:
+                print(f"newsevent: {exc}", file=sys.stderr)
+                return _EXIT_FAILED
+            summary = builder.run(on_stop=_cli._ignore_signals)
+        except (KeyboardInterrupt, _cli._Stop) as exc:
+            status = _cli._stop_status(exc)
+            why = "interrupted"
+        except (Unwritable, WorkerDied) as exc:
+            print(f"newsevent: {exc}", file=sys.stderr)
+            status, why = _EXIT_FAILED, "stopped"
+        except OSError as exc:
+            name = exc.filename or out
+            print(f"newsevent: cannot write {name}: {exc.strerror or exc}", file=sys.stderr)
+            status, why = _EXIT_FAILED, "stopped"
+        if why is not None:
+            summary = builder.summary()
+        took = time.monotonic() - started
+        print(_summary_text(summary, why, took), file=sys.stderr)
+        if why is None and args.base_url is None:
+            print(
+                "newsevent: no --base-url: the Atom feed only (RSS and JSON Feed links "
+                "must be absolute URLs)",
+                file=sys.stderr,
+            )
+    if status != _EXIT_OK:
+        return status
     return _EXIT_FAILED if summary.failed else _EXIT_OK
+
+
+def _summary_text(summary: Summary, why: str | None, took: float) -> str:
+    parts = [
+        f"{summary.pages} pages",
+        f"{summary.rendered - summary.left} rebuilt",
+        f"{summary.written} files written",
+        f"{summary.failed} failed",
+        f"{summary.outside} links leave the archive",
+    ]
+    if summary.skipped:
+        parts.append(f"{summary.skipped} skipped")
+    if summary.removed:
+        parts.append(f"{summary.removed} files removed")
+    if why is not None:
+        parts.append(f"{summary.left} not done; run the command again to finish")
+    head = "newsevent: " + (f"{why}: " if why else "")
+    return head + ", ".join(parts) + f" ({took:.1f} s)"

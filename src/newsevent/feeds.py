@@ -9,8 +9,11 @@ on the pages and the arguments only (no clock is read), so a rebuild is byte-ide
   its address on the site;
 - dates are the pages' days at midnight UTC, RFC 822 in RSS, RFC 3339 in Atom and JSON
   Feed; the feed's own date is its newest item's;
-- links are the pages' HTML addresses, relative to the feed (the site's root) or absolute
-  under ``base_url`` when one is given.
+- links are the pages' HTML addresses, absolute under ``base_url``, the address the site
+  is published at. RSS 2.0 and JSON Feed 1.1 define every link as a URL, so :func:`rss`
+  and :func:`json_feed` need ``base_url``; Atom 1.0 resolves a relative link against the
+  feed's own address (RFC 4287, section 4.2.7.1 and xml:base), so :func:`atom` writes
+  links relative to the feed (the site's root) when no ``base_url`` is given.
 
 The XML is written with lxml and the JSON with the standard library, not with a feed
 library: feedgen cannot write JSON Feed and stamps its output with the build time unless
@@ -24,7 +27,7 @@ import json as _stdjson
 from collections.abc import Iterable
 from email.utils import format_datetime
 from typing import Any, NamedTuple
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from lxml import etree
 
@@ -33,6 +36,7 @@ from ._model import Editorial, Event
 __all__ = ["FeedItem", "atom", "item", "json_feed", "rss"]
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
+DC_NS = "http://purl.org/dc/elements/1.1/"
 SITE_TITLE = "the Context"
 _TAG_AUTHORITY = "thecontext.net"
 
@@ -70,6 +74,26 @@ def _under(base_url: str | None, path: str) -> str:
     return path if base_url is None else base_url.rstrip("/") + "/" + path
 
 
+def _absolute_base(base_url: str | None, what: str = "base_url") -> str:
+    """``base_url`` when it is an absolute http(s) URL; ValueError otherwise (or when None)."""
+    if base_url is None:
+        raise ValueError(f"{what} is needed: RSS 2.0 and JSON Feed links must be absolute URLs")
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(
+            f"{what} must be an absolute http(s) URL without query or fragment, "
+            f"like https://example.org/site/, not {base_url!r}"
+        )
+    return base_url
+
+
+def _feed_id(feed_path: str, language: str | None) -> str:
+    # The editions lived side by side on one site: the zh one under /zh/.
+    lang = _lang(language)
+    where = feed_path if lang == "en" else f"{lang}/{feed_path}"
+    return f"tag:{_TAG_AUTHORITY},2017:/{where}"
+
+
 def item(page: Event | Editorial) -> FeedItem:
     """The feed item of ``page``; ValueError when its address is not known."""
     if isinstance(page, Event):
@@ -103,25 +127,41 @@ def rss(
     description: str = "News events",
     language: str | None = None,
     base_url: str | None = None,
+    feed_path: str = "index_rss.xml",
     size: int = 50,
 ) -> str:
-    """An RSS 2.0 document of the newest ``size`` pages."""
+    """An RSS 2.0 document of the newest ``size`` pages.
+
+    ``base_url`` (the site's absolute address) is required: RSS 2.0 defines the
+    channel's and each item's ``link`` as a URL. ValueError without it.
+    """
+    base = _absolute_base(base_url)
     items = _newest(pages, size)
-    root = etree.Element("rss", version="2.0", nsmap={"atom": ATOM_NS})
+    nsmap: Any = {"atom": ATOM_NS}
+    if any(it.author is not None for it in items):
+        nsmap["dc"] = DC_NS
+    root = etree.Element("rss", version="2.0", nsmap=nsmap)
     ch = etree.SubElement(root, "channel")
     etree.SubElement(ch, "title").text = title
-    etree.SubElement(ch, "link").text = _under(base_url, home)
+    etree.SubElement(ch, "link").text = _under(base, home)
     etree.SubElement(ch, "description").text = description
     etree.SubElement(ch, "language").text = _lang(language)
+    etree.SubElement(
+        ch,
+        "{" + ATOM_NS + "}link",
+        href=_under(base, feed_path),
+        rel="self",
+        type="application/rss+xml",
+    )
     if items:
         etree.SubElement(ch, "lastBuildDate").text = format_datetime(items[0].stamp)
     for it in items:
         el = etree.SubElement(ch, "item")
         etree.SubElement(el, "title").text = it.title
-        etree.SubElement(el, "link").text = it.link(base_url)
+        etree.SubElement(el, "link").text = it.link(base)
         etree.SubElement(el, "description").text = it.summary
         if it.author is not None:
-            etree.SubElement(el, "{http://purl.org/dc/elements/1.1/}creator").text = it.author
+            etree.SubElement(el, "{" + DC_NS + "}creator").text = it.author
         etree.SubElement(el, "guid", isPermaLink="false").text = it.id
         etree.SubElement(el, "pubDate").text = format_datetime(it.stamp)
     return _xml_text(root)
@@ -137,13 +177,19 @@ def atom(
     feed_path: str = "index_atom.xml",
     size: int = 50,
 ) -> str:
-    """An Atom 1.0 document of the newest ``size`` pages."""
+    """An Atom 1.0 document of the newest ``size`` pages.
+
+    Links are absolute under ``base_url`` when it is given, else relative to the feed,
+    which lies at the site's root (``feed_path``).
+    """
+    if base_url is not None:
+        _absolute_base(base_url)
     items = _newest(pages, size)
     a = "{" + ATOM_NS + "}"
     nsmap: Any = {None: ATOM_NS}
     root = etree.Element(a + "feed", nsmap=nsmap)
     root.set("{http://www.w3.org/XML/1998/namespace}lang", _lang(language))
-    etree.SubElement(root, a + "id").text = f"tag:{_TAG_AUTHORITY},2017:/{feed_path}"
+    etree.SubElement(root, a + "id").text = _feed_id(feed_path, language)
     etree.SubElement(root, a + "title").text = title
     updated = items[0].stamp if items else _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
     etree.SubElement(root, a + "updated").text = updated.isoformat()
@@ -176,21 +222,25 @@ def json_feed(
     feed_path: str = "index_feed.json",
     size: int = 50,
 ) -> str:
-    """A JSON Feed 1.1 document of the newest ``size`` pages."""
+    """A JSON Feed 1.1 document of the newest ``size`` pages.
+
+    ``base_url`` (the site's absolute address) is required: JSON Feed 1.1 defines
+    ``home_page_url``, ``feed_url`` and each item's ``url`` as URLs. ValueError without it.
+    """
+    base = _absolute_base(base_url)
     items = _newest(pages, size)
     doc: dict[str, Any] = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": title,
-        "home_page_url": _under(base_url, home),
+        "home_page_url": _under(base, home),
+        "feed_url": _under(base, feed_path),
         "language": _lang(language),
     }
-    if base_url is not None:
-        doc["feed_url"] = _under(base_url, feed_path)
     entries = []
     for it in items:
         entry: dict[str, Any] = {
             "id": it.id,
-            "url": it.link(base_url),
+            "url": it.link(base),
             "title": it.title,
             "content_text": it.summary,
             "date_published": it.stamp.isoformat(),
