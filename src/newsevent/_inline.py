@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 import mistune
@@ -150,21 +151,34 @@ FAST_ITEM = re.compile(rf"\d{{1,9}}\.[ \t]+(?:{_FAST.pattern})[ \t]*")
 # (the quickest kind for the regex engine) and accepted only when each piece holds no
 # character that could make mistune read it otherwise, nor one the model refuses: then
 # they read exactly as FAST_ITEM reads them, with nothing to decode.
+# (A class of one character is several times quicker than one of two: lines hold no "\n".)
 _RELATED_SHAPE = re.compile(
-    r"\d{1,9}\.[ \t]+\[([^\]\n]*)\]\(([^)\n]+)\) _(Context|消息|上下文): ([^_\n]+)_[ \t]*"
+    r"\d{1,9}\.[ \t]+\[([^\]]*)\]\(([^)]+)\) _(Context|消息|上下文): ([^_]+)_[ \t]*"
 )
-_SOURCE_SHAPE = re.compile(
-    r"\d{1,9}\.[ \t]+\[([^\]\n]*)\]\(([^)\n]+)\)(?: \[IMG\]\(([^)\n]+)\))?[ \t]*"
-)
+_SOURCE_SHAPE = re.compile(r"\d{1,9}\.[ \t]+\[([^\]]*)\]\(([^)]+)\)(?: \[IMG\]\(([^)]+)\))?[ \t]*")
 
 
-def _unusual(line: str) -> bool:
-    # Characters a plain item line never holds outside its pieces' rules; isprintable() is
-    # False for every control, surrogate, non-character and space but " ".
-    return not line.isprintable() or (
-        "\\" in line or "`" in line or "*" in line or "<" in line or "!" in line
-        or "&" in line
+def _unusual(line: str, clean: bool) -> bool:
+    # Characters a plain item line never holds outside its pieces' rules. isprintable() is
+    # False for every control, surrogate, non-character and space but " ": a line of a
+    # ``clean`` page (see clean_page) only needs the search for a tab.
+    return (
+        ("\t" in line if clean else not line.isprintable())
+        or "\n" in line or "\\" in line or "`" in line or "*" in line or "<" in line
+        or "!" in line or "&" in line
     )  # fmt: skip
+
+
+_CONTROLS = bytes([*range(9), *range(11, 13), *range(14, 32), 127])
+
+
+def clean_page(src: str) -> bool:
+    """Whether ``src`` is ASCII without control characters but tab, line feed and carriage
+    return (one quick pass; such a page's lines skip a slower test of each)."""
+    if not src.isascii():
+        return False
+    data = src.encode("ascii")
+    return len(data.translate(None, _CONTROLS)) == len(data)
 
 
 # The same lines in every spelling FAST_ITEM takes, for the link texts and destinations the
@@ -190,11 +204,12 @@ def _decoded(s: str, good: Callable[[str], object]) -> str | None:
     return s
 
 
-def related_item(line: str) -> tuple[str, str, str, tuple[str, ...]] | None:
+def related_item(line: str, clean: bool = False) -> tuple[str, str, str, tuple[str, ...]] | None:
     """``N. [title](url) _Label: a, b_`` in its plainest spelling: title (stripped), url,
-    label and tags, each valid as the model stores it; None for any other line."""
+    label and tags, each valid as the model stores it; None for any other line.
+    ``clean``: the line is from a page that passes :func:`clean_page`."""
     m = _RELATED_SHAPE.fullmatch(line)
-    if m is None or _unusual(line):
+    if m is None or _unusual(line, clean):
         return _related_any(line)
     title, url, label, tags = m.groups()
     if (
@@ -228,11 +243,12 @@ def _related_any(line: str) -> tuple[str, str, str, tuple[str, ...]] | None:
     return (title, url, label, tuple(tags.split(", "))) if good_line(title) else None
 
 
-def source_item(line: str) -> tuple[str, str, str | None] | None:
+def source_item(line: str, clean: bool = False) -> tuple[str, str, str | None] | None:
     """``N. [name](url)`` or ``N. [name](url) [IMG](image)`` in its plainest spelling: name
-    (stripped), url and image, each valid as the model stores it; None otherwise."""
+    (stripped), url and image, each valid as the model stores it; None otherwise.
+    ``clean``: the line is from a page that passes :func:`clean_page`."""
     m = _SOURCE_SHAPE.fullmatch(line)
-    if m is not None and not _unusual(line):
+    if m is not None and not _unusual(line, clean):
         name, url, image = m.groups()
         if not (
             "_" in name
@@ -276,7 +292,20 @@ def nodes(src: str, *, fast: bool = True) -> list[Node]:
         m = _FAST.fullmatch(src)
         if m:
             return _fast_nodes(m)
+        return list(_remembered_nodes(src))
     return _mistune_nodes(src)
+
+
+@lru_cache(maxsize=4096)
+def _remembered_nodes(src: str) -> tuple[Node, ...]:
+    # The lines the fast paths do not take are few but cost mistune up to a millisecond
+    # each, and an archive repeats them: a related event is listed on many pages.
+    return tuple(_mistune_nodes(src))
+
+
+def clear_cache() -> None:
+    """Forget remembered lines (for benchmarks that must start cold)."""
+    _remembered_nodes.cache_clear()
 
 
 def item_nodes(line: str) -> list[Node] | None:
