@@ -58,25 +58,6 @@ def test_as_text() -> None:
         _text.as_text(3)
 
 
-@pytest.mark.parametrize(
-    ("src", "clean"),
-    [
-        ("# a\n\n1. [b](c)\r\n\tx", True),
-        ("", True),
-        ("a\x00b", False),
-        ("a\x0bb", False),
-        ("a\x1fb", False),
-        ("a\x7fb", False),
-        ("a\x08", False),
-        ("中", False),
-        ("a\u00a0b", False),
-    ],
-)
-def test_clean_page(src: str, clean: bool) -> None:
-    # ASCII without control characters but tab, line feed and carriage return.
-    assert _inline.clean_page(src) is clean
-
-
 def test_remembered_inline_lines_are_copies_and_clear_caches_forgets_them() -> None:
     line = "[a]]b [c](d) *e*"  # no fast path takes it: mistune reads it, once
     first = _inline.nodes(line)
@@ -86,3 +67,4 @@ def test_remembered_inline_lines_are_copies_and_clear_caches_forgets_them() -> N
     assert _inline._remembered_nodes.cache_info().currsize == 1
     _text.clear_caches()
     assert _inline._remembered_nodes.cache_info().currsize == 0
+

@@ -158,27 +158,12 @@ _RELATED_SHAPE = re.compile(
 _SOURCE_SHAPE = re.compile(r"\d{1,9}\.[ \t]+\[([^\]]*)\]\(([^)]+)\)(?: \[IMG\]\(([^)]+)\))?[ \t]*")
 
 
-def _unusual(line: str, clean: bool) -> bool:
+def _unusual(line: str) -> bool:
     # Characters a plain item line never holds outside its pieces' rules. isprintable() is
-    # False for every control, surrogate, non-character and space but " ": a line of a
-    # ``clean`` page (see clean_page) only needs the search for a tab.
-    return (
-        ("\t" in line if clean else not line.isprintable())
-        or "\n" in line or "\\" in line or "`" in line or "*" in line or "<" in line
-        or "!" in line or "&" in line
-    )  # fmt: skip
-
-
-_CONTROLS = bytes([*range(9), *range(11, 13), *range(14, 32), 127])
-
-
-def clean_page(src: str) -> bool:
-    """Whether ``src`` is ASCII without control characters but tab, line feed and carriage
-    return (one quick pass; such a page's lines skip a slower test of each)."""
-    if not src.isascii():
-        return False
-    data = src.encode("ascii")
-    return len(data.translate(None, _CONTROLS)) == len(data)
+    # False for every control, surrogate, non-character and space but " ".
+    return not line.isprintable() or (
+        "\\" in line or "`" in line or "*" in line or "<" in line or "!" in line or "&" in line
+    )
 
 
 # The same lines in every spelling FAST_ITEM takes, for the link texts and destinations the
@@ -204,12 +189,11 @@ def _decoded(s: str, good: Callable[[str], object]) -> str | None:
     return s
 
 
-def related_item(line: str, clean: bool = False) -> tuple[str, str, str, tuple[str, ...]] | None:
+def related_item(line: str) -> tuple[str, str, str, tuple[str, ...]] | None:
     """``N. [title](url) _Label: a, b_`` in its plainest spelling: title (stripped), url,
-    label and tags, each valid as the model stores it; None for any other line.
-    ``clean``: the line is from a page that passes :func:`clean_page`."""
+    label and tags, each valid as the model stores it; None for any other line."""
     m = _RELATED_SHAPE.fullmatch(line)
-    if m is None or _unusual(line, clean):
+    if m is None or _unusual(line):
         return _related_any(line)
     title, url, label, tags = m.groups()
     if (
@@ -243,12 +227,11 @@ def _related_any(line: str) -> tuple[str, str, str, tuple[str, ...]] | None:
     return (title, url, label, tuple(tags.split(", "))) if good_line(title) else None
 
 
-def source_item(line: str, clean: bool = False) -> tuple[str, str, str | None] | None:
+def source_item(line: str) -> tuple[str, str, str | None] | None:
     """``N. [name](url)`` or ``N. [name](url) [IMG](image)`` in its plainest spelling: name
-    (stripped), url and image, each valid as the model stores it; None otherwise.
-    ``clean``: the line is from a page that passes :func:`clean_page`."""
+    (stripped), url and image, each valid as the model stores it; None otherwise."""
     m = _SOURCE_SHAPE.fullmatch(line)
-    if m is not None and not _unusual(line, clean):
+    if m is not None and not _unusual(line):
         name, url, image = m.groups()
         if not (
             "_" in name

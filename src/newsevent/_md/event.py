@@ -8,7 +8,7 @@ from collections.abc import Callable, Hashable
 
 from .. import _inline
 from .._errors import ParseError
-from .._inline import clean_page, related_item, source_item
+from .._inline import related_item, source_item
 from .._model import (
     COVER_IMAGE,
     Change,
@@ -77,7 +77,6 @@ class EventReader:
         self.lead = lead
         self.lines = split_lines(src)
         self.fast = fast
-        self.clean = fast and clean_page(src)
         self.extra: list[str] = []
         self.marks: list[Mark] = []
 
@@ -342,15 +341,14 @@ class EventReader:
 
     def _related_run(self, i: int, related: list[Related]) -> int:
         lines, marks, n = self.lines, self.marks, len(self.lines)
-        clean = self.clean
         while i < n:
             line = lines[i]
-            got = related_item(line, clean)
-            if got is None:
-                if line.strip(BLANK):
-                    break
+            if not line.strip(BLANK):
                 i += 1
                 continue
+            got = related_item(line)
+            if got is None:
+                break
             title, url, label, tags = got
             rel = new_related(title, url, tags)
             related.append(rel)
@@ -360,15 +358,14 @@ class EventReader:
 
     def _source_run(self, i: int, sources: list[Source]) -> int:
         lines, marks, n = self.lines, self.marks, len(self.lines)
-        clean = self.clean
         while i < n:
             line = lines[i]
-            got = source_item(line, clean)
-            if got is None:
-                if line.strip(BLANK):
-                    break
+            if not line.strip(BLANK):
                 i += 1
                 continue
+            got = source_item(line)
+            if got is None:
+                break
             if got[0] == COVER_IMAGE:
                 break
             source = new_source(*got)
