@@ -202,9 +202,24 @@ def test_item_lines_read_in_one_step_read_as_mistune_does() -> None:
             assert newsevent.Source(name=name, url=url, image=image) == new_source(*src)
             paths["source " + ("plain" if _inline._SOURCE_SHAPE.fullmatch(line) else "any")] += 1
         paths["neither"] += rel is None and src is None
+        # The same pieces as a listing's entry heading and context line.
+        start = line.find(" [") + 1
+        if start and line.endswith("_") and " _" in line:
+            link, em = line[start:].split(" _", 1)
+            em = "_" + em
+            plain = _inline.plain_link(link)
+            if plain is not None:
+                assert _inline.nodes(link, fast=False) == [("link", *plain)]
+                assert newsevent.Entry(title=plain[0].strip(" \t"), url=plain[1]).url == plain[1]
+                paths["plain link"] += 1
+            ctx = _inline.plain_context(em)
+            if ctx is not None:
+                assert _inline.nodes(em, fast=False) == [("em", f"{ctx[0]}: {', '.join(ctx[1])}")]
+                assert newsevent.Entry(title="t", url="u", context=ctx[1]).context == ctx[1]
+                paths["plain context"] += 1
 
     check()
-    assert len(paths) == 5 and min(paths.values()) > 0, paths
+    assert len(paths) == 7 and min(paths.values()) > 0, paths
 
 
 _page_piece = st.sampled_from(

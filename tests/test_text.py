@@ -67,4 +67,3 @@ def test_remembered_inline_lines_are_copies_and_clear_caches_forgets_them() -> N
     assert _inline._remembered_nodes.cache_info().currsize == 1
     _text.clear_caches()
     assert _inline._remembered_nodes.cache_info().currsize == 0
-

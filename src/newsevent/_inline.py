@@ -189,6 +189,23 @@ def _decoded(s: str, good: Callable[[str], object]) -> str | None:
     return s
 
 
+def _odd_link(text: str, url: str) -> bool:
+    return "_" in text or "[" in text or " " in url or "(" in url or ">" in url
+
+
+def _odd_tags(tags: str) -> bool:
+    # A tag run that would not split on ", " into tags without blanks at their ends.
+    return (
+        "[" in tags
+        or "]" in tags
+        or tags[0] == " "
+        or tags[-1] == " "
+        or tags.startswith(", ")
+        or " , " in tags
+        or ",  " in tags
+    )
+
+
 def related_item(line: str) -> tuple[str, str, str, tuple[str, ...]] | None:
     """``N. [title](url) _Label: a, b_`` in its plainest spelling: title (stripped), url,
     label and tags, each valid as the model stores it; None for any other line."""
@@ -196,22 +213,31 @@ def related_item(line: str) -> tuple[str, str, str, tuple[str, ...]] | None:
     if m is None or _unusual(line):
         return _related_any(line)
     title, url, label, tags = m.groups()
-    if (
-        "_" in title
-        or "[" in title
-        or " " in url
-        or "(" in url
-        or ">" in url
-        or "[" in tags
-        or "]" in tags
-        or tags[0] == " "
-        or tags[-1] == " "
-        or tags.startswith(", ")
-        or " , " in tags
-        or ",  " in tags
-    ):
+    if _odd_link(title, url) or _odd_tags(tags):
         return _related_any(line)
     return title.strip(" "), url, label, tuple(tags.split(", "))
+
+
+_LINK_SHAPE = re.compile(r"\[([^\]]*)\]\(([^)]+)\)")
+_CONTEXT_SHAPE = re.compile(r"_(Context|消息|上下文): ([^_]+)_")
+
+
+def plain_link(src: str) -> tuple[str, str] | None:
+    """``[text](url)`` in its plainest spelling (nothing to decode, nothing mistune would
+    read otherwise): the text as written and the url, each valid as the model stores it
+    once the text is stripped of blanks; None otherwise."""
+    m = _LINK_SHAPE.fullmatch(src)
+    if m is None or _unusual(src) or _odd_link(*m.groups()):
+        return None
+    return m[1], m[2]
+
+
+def plain_context(src: str) -> tuple[str, tuple[str, ...]] | None:
+    """``_Label: a, b_`` in its plainest spelling: the label and valid context tags."""
+    m = _CONTEXT_SHAPE.fullmatch(src)
+    if m is None or _unusual(src) or _odd_tags(m[2]):
+        return None
+    return m[1], tuple(m[2].split(", "))
 
 
 def _related_any(line: str) -> tuple[str, str, str, tuple[str, ...]] | None:
@@ -233,14 +259,7 @@ def source_item(line: str) -> tuple[str, str, str | None] | None:
     m = _SOURCE_SHAPE.fullmatch(line)
     if m is not None and not _unusual(line):
         name, url, image = m.groups()
-        if not (
-            "_" in name
-            or "[" in name
-            or " " in url
-            or "(" in url
-            or ">" in url
-            or (image is not None and (" " in image or "(" in image or ">" in image))
-        ):
+        if not (_odd_link(name, url) or (image is not None and _odd_link("", image))):
             return name.strip(" "), url, image
     m = _SOURCE_ANY.fullmatch(line)
     if m is None:

@@ -10,8 +10,10 @@ from .._model import (
     DayPage,
     day_folder,
     day_label,
+    good_prefix,
+    new_day,
 )
-from .._text import BLANK
+from .._text import BLANK, GOOD_URL
 from .common import PREVIOUS_LABELS, WRITE_HEADINGS, WRITE_PREVIOUS, build_page, same_day
 from .listing import (
     DAY,
@@ -54,6 +56,13 @@ def loads_day(src: str, lead: str = "") -> DayPage:
     r.rest()
     language = r.language if (previous is not None or any(e.context for e in entries)) else None
     spelling = r.spelling()
+    extra = tuple(r.extra)
+    if not extra and (previous is None or GOOD_URL.fullmatch(previous)) and good_prefix(m[4]):
+        # The entries were built checked; the date, flags and language are read as valid.
+        values: tuple[object, ...] = (date, entries, previous, m[4], formats, language, extra)
+        page = new_day(*values, spelling)
+        spelling._fingerprint = values  # = fingerprint(page), without reading it back
+        return page
     return build_page(
         lambda: DayPage(
             date=date,
@@ -62,7 +71,7 @@ def loads_day(src: str, lead: str = "") -> DayPage:
             prefix=m[4],
             formats=formats,
             language=language,
-            extra=tuple(r.extra),
+            extra=extra,
             spelling=spelling,
         ),
         spelling,

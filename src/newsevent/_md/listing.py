@@ -13,10 +13,13 @@ from .._model import (
     Entry,
     FrontPage,
     Language,
+    good_line,
+    new_entry,
 )
 from .._spelling import Mark, Spelling
 from .._text import BLANK, bad_char
 from .common import (
+    CONTEXT_LABELS,
     build,
     context_tags,
     date_heading,
@@ -154,17 +157,29 @@ class ListingReader:
             nonlocal current
             if current is not None:
                 fields = current
-                entry = build(lambda: Entry(**fields), current_no)  # type: ignore[arg-type]
+                cat, summary = fields["category"], fields.get("summary")
+                if (
+                    fields.pop("checked", False)
+                    and (cat is None or good_line(str(cat)))
+                    and (summary is None or (summary and good_line(str(summary))))
+                ):
+                    # Title, url and tags came from the plain shapes, valid as read.
+                    entry = new_entry(
+                        fields["title"], fields["url"], cat, summary, fields.get("context", ())
+                    )
+                else:
+                    fields.pop("checked", None)
+                    entry = build(lambda: Entry(**fields), current_no)  # type: ignore[arg-type]
                 out.append(entry)
+                # Each line is aligned on its own value: a new title keeps the summary.
+                values: dict[str, Hashable] = {
+                    "entry": (entry.title, entry.url),
+                    "entry.category": entry.category,
+                    "entry.summary": entry.summary,
+                    "entry.context": (entry.context, self.language),
+                }
                 for part, at in parts:
-                    # Each line is aligned on its own value: a new title keeps the summary.
-                    value: Hashable = {
-                        "entry": (entry.title, entry.url),
-                        "entry.category": entry.category,
-                        "entry.summary": entry.summary,
-                        "entry.context": (entry.context, self.language),
-                    }[part]
-                    self.marks.append((part, value, at, at + 1))
+                    self.marks.append((part, values[part], at, at + 1))
                 current = None
 
         while self.i < len(lines):
@@ -185,12 +200,14 @@ class ListingReader:
                 continue
             if line.startswith("### "):
                 finish()
-                got = _inline.nodes(line[4:].strip(BLANK))
+                plain = _inline.plain_link(line[4:].strip(BLANK))
+                got = [("link", *plain)] if plain else _inline.nodes(line[4:].strip(BLANK))
                 if len(got) == 1 and got[0][0] == "link" and got[0][2]:
                     current = {
                         "title": got[0][1].strip(BLANK),
                         "url": got[0][2],
                         "category": category,
+                        "checked": plain is not None,
                     }
                     current_no = self.i
                     parts = [("entry", at)]
@@ -219,6 +236,10 @@ class ListingReader:
         return tuple(out)
 
     def _context(self, line: str) -> tuple[str, ...] | None:
+        plain = _inline.plain_context(line.strip(BLANK))
+        if plain is not None:
+            self.language = self.language or CONTEXT_LABELS[plain[0]]
+            return plain[1]
         got = _inline.nodes(line.strip(BLANK))
         if len(got) != 1 or got[0][0] != "em":
             return None
