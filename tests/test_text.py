@@ -65,5 +65,8 @@ def test_remembered_inline_lines_are_copies_and_clear_caches_forgets_them() -> N
     first.append(("text", "changed by the caller"))
     assert _inline.nodes(line) == _inline.nodes(line, fast=False)
     assert _inline._remembered_nodes.cache_info().currsize == 1
+    assert _inline.text(line) == _inline.text(line, fast=False) == "[a]]b [c](d) *e*"
+    assert _inline._remembered_text.cache_info().currsize == 1
     _text.clear_caches()
     assert _inline._remembered_nodes.cache_info().currsize == 0
+    assert _inline._remembered_text.cache_info().currsize == 0

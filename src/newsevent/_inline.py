@@ -308,6 +308,7 @@ def _remembered_nodes(src: str) -> tuple[Node, ...]:
 def clear_cache() -> None:
     """Forget remembered lines (for benchmarks that must start cold)."""
     _remembered_nodes.cache_clear()
+    _remembered_text.cache_clear()
 
 
 def item_nodes(line: str) -> list[Node] | None:
@@ -320,6 +321,14 @@ def text(src: str, *, fast: bool = True) -> str:
     """Parse inline Markdown and return its plain text."""
     if fast and _plain(src):
         return unescape(src)
+    if fast:
+        return _remembered_text(src)
+    return _flat(_INLINE(src, {}), _Hrefs(src))
+
+
+@lru_cache(maxsize=4096)
+def _remembered_text(src: str) -> str:
+    # As _remembered_nodes: titles the writer checks repeat on every page listing them.
     return _flat(_INLINE(src, {}), _Hrefs(src))
 
 
@@ -371,6 +380,8 @@ def escape_url_dest(url: str) -> str:
     unbalanced or nested deeper than mistune follows; a leading ``<`` so that the
     destination does not read as ``<…>``.
     """
+    if not ("(" in url or ")" in url or "&" in url or "\\" in url or url.startswith("<")):
+        return url  # the commonest case, without walking the characters
     depth = deepest = 0
     for ch in url:
         if ch == "(":
