@@ -210,10 +210,30 @@ def related_item(line: str) -> tuple[str, str, str, tuple[str, ...]] | None:
     """``N. [title](url) _Label: a, b_`` in its plainest spelling: title (stripped), url,
     label and tags, each valid as the model stores it; None for any other line."""
     m = _RELATED_SHAPE.fullmatch(line)
-    if m is None or _unusual(line):
+    if m is None:
         return _related_any(line)
     title, url, label, tags = m.groups()
-    if _odd_link(title, url) or _odd_tags(tags):
+    if (  # _unusual, _odd_link and _odd_tags spelt out: this runs for most lines of an archive
+        not line.isprintable()
+        or "\\" in line
+        or "`" in line
+        or "*" in line
+        or "<" in line
+        or "!" in line
+        or "&" in line
+        or "_" in title
+        or "[" in title
+        or " " in url
+        or "(" in url
+        or ">" in url
+        or "[" in tags
+        or "]" in tags
+        or tags[0] == " "
+        or tags[-1] == " "
+        or tags.startswith(", ")
+        or " , " in tags
+        or ",  " in tags
+    ):
         return _related_any(line)
     return title.strip(" "), url, label, tuple(tags.split(", "))
 

@@ -150,8 +150,8 @@ class EventReader:
         extra = tuple(self.extra)
         if (
             not extra
-            and good_line(title)
-            and (category is None or good_line(category))
+            and (title.isprintable() or good_line(title))  # (stripped: printable is enough)
+            and (category is None or category.isprintable() or good_line(category))
             and good_prefix(prefix)
         ):
             # Every other value was checked where it was read (see docs/markdown.md).
