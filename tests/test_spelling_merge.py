@@ -387,17 +387,72 @@ def test_a_section_added_before_the_first_goes_first() -> None:
     )
 
 
-@attrs.frozen
-class _Page:
-    a: int
-    spelling: Spelling | None = attrs.field(default=None, eq=False)
-    b: str = "x"
-
-
 def test_the_values_of_a_class_met_for_the_first_time() -> None:
-    page = _Page(1, None, "y")
-    assert fingerprint(page) == (1, "y")
+    # A class made here is new to the cache of field names on every run.
+    @attrs.frozen
+    class Page:
+        a: int
+        spelling: Spelling | None = attrs.field(default=None, eq=False)
+        b: str = "x"
+
+    assert fingerprint(Page(1, None, "y")) == (1, "y")
     sp = Spelling("", [])
-    page = _Page(2, sp)
+    page = Page(2, sp)
     attach(sp, page)
     assert unchanged(page) and not unchanged(attrs.evolve(page, b="z"))
+
+
+def test_a_heading_stays_for_its_first_kept_line() -> None:
+    ev = _event(KEPT)
+    out = _written(attrs.evolve(ev, extra=ev.extra[:3]))
+    assert out == KEPT.split("not an item")[0]
+
+
+def test_a_heading_stays_for_its_second_kept_line() -> None:
+    ev = _event(KEPT)
+    out = _written(attrs.evolve(ev, extra=(*ev.extra[:2], ev.extra[3])))
+    assert out == KEPT.split("1. [Broken")[0] + "not an item at all\n"
+
+
+def test_a_list_that_grows_moves_its_blank_lines_after_the_new_item() -> None:
+    text = PAGE.replace(B, B + "\n\n")
+    ev = _event(text)
+    out = _written(attrs.evolve(ev, sources=(*ev.sources, C)))
+    assert out == text.replace(B, B + "3. [C](http://c.example/)\n")
+
+
+def test_a_list_numbered_with_ones_numbers_a_new_last_item_one() -> None:
+    # The canonical layout numbers related events 1, 2, 3: the page's own style wins.
+    text = PAGE.replace("2. [R2]", "1. [R2]")
+    ev = _event(text)
+    new = newsevent.Related(title="R3", url="/news/2020/01/1/r3.md")
+    out = _written(attrs.evolve(ev, related=(*ev.related, new)))
+    assert out == text + "1. [R3 ](/news/2020/01/1/r3.md)\n"
+
+
+def test_the_last_of_three_bare_entries_removed() -> None:
+    day = (
+        "## [2014-03-8](/news/2014/03/8/index.md)\n\n"
+        "### [A](/news/2014/03/8/a.md)\n"
+        "### [B](/news/2014/03/8/b.md)\n"
+        "### [C](/news/2014/03/8/c.md)\n\n"
+        "## [Previous Day...](/news/2014/03/7/index.md)\n"
+    )
+    page = newsevent.parse(day)
+    assert isinstance(page, newsevent.DayPage)
+    new = attrs.evolve(page, entries=page.entries[:2])
+    out = newsevent.dumps(new)
+    assert newsevent.parse(out) == new
+    assert out == day.replace("### [C](/news/2014/03/8/c.md)\n", "")
+
+
+def test_a_section_added_after_a_first_section_without_entries() -> None:
+    front = "## Opinion\n\n\n## [前一天...](/news/2019/12/19/index.md)\n---\n"
+    page = newsevent.parse(front)
+    assert isinstance(page, newsevent.FrontPage)
+    section = newsevent.FrontSection(label="X", url=None, entries=(), rule=False)
+    new = attrs.evolve(page, sections=(page.sections[0], section, page.sections[1]))
+    out = newsevent.dumps(new)
+    assert newsevent.parse(out) == new
+    # The new section takes the canonical blank line; the old blank lines follow it.
+    assert out == front.replace("## Opinion\n\n\n", "## Opinion\n\n## X\n\n\n")
