@@ -60,6 +60,12 @@ def test_lines_an_entry_cannot_take_are_kept(
     assert page.extra == tuple(extra)
 
 
+def test_a_third_level_heading_before_the_day_heading_is_kept() -> None:
+    page = _day("### x\n" + HEAD + "### [T](/t.md)\n")
+    assert page.extra == ("### x",)
+    assert page.entries == (_entry(),)
+
+
 def test_a_kept_category_line_is_rewritten_in_place() -> None:
     text = HEAD + "##### A\n##### B\n### [T](/t.md)\n"
     page = _day(text)
