@@ -48,6 +48,10 @@ def _entry(title: str = "T", **kw: object) -> Entry:
         ),
         ("### [T](/t.md)\nsum one\nsum two\n", [_entry(summary="sum one")], ["sum two"]),
         ("### [T](/t.md)\n_Context: X_\nafter\n", [_entry(context=("X",))], ["after"]),
+        # A context line followed by an ideographic space is a summary (emphasis as "*").
+        ("### [T](/t.md)\n_Context: X_\u3000\n", [_entry(summary="*Context: X*\u3000")], []),
+        # So is an "Unparsed:" heading: it is a kept line like the lines after it.
+        ("### [T](/t.md)\n\n## Unparsed:\u3000\n\nx\n", [_entry()], ["## Unparsed:\u3000", "x"]),
         # An entry heading followed by an ideographic space is not an entry heading.
         ("### [T](/t.md)\u3000\n", [], ["### [T](/t.md)\u3000"]),
     ],
