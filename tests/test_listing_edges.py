@@ -1,0 +1,140 @@
+"""Day and front pages at the edges of the listing reader (newsevent._md.listing): lines an
+entry cannot take are kept in place, odd headings, and the plain spelling of what needs no
+escape. Each page is read, compared with values written out by hand, and written back."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+import pytest
+
+import newsevent
+from newsevent import DayPage, Entry
+from newsevent._md.listing import is_editorial, kind, section_link
+
+HEAD = "## [2014-03-8](/news/2014/03/8/index.md)\n\n"
+FORMATS = (
+    "Formats: [HTML](2014/03/8/index.html)  [JSON](2014/03/8/index.json)  "
+    "[XML](2014/03/8/index.xml)"
+)
+
+
+def _day(text: str) -> DayPage:
+    page = newsevent.parse(text)
+    assert isinstance(page, DayPage)
+    assert newsevent.dumps(page) == text
+    return page
+
+
+def _entry(title: str = "T", **kw: object) -> Entry:
+    return Entry(title=title, url="/t.md", **kw)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("body", "entries", "extra"),
+    [
+        # A category right after another: the first one is kept.
+        ("##### A\n##### B\n### [T](/t.md)\n", [_entry(category="B")], ["##### A"]),
+        # A category over a heading that is not an entry: both kept.
+        ("##### A\n### not a link\n", [], ["##### A", "### not a link"]),
+        # A category with no entry after it, at the end.
+        ("### [T](/t.md)\n##### Late\n", [_entry()], ["##### Late"]),
+        # A second context line, a second summary, a summary after the context.
+        (
+            "### [T](/t.md)\n_Context: X_\n_Context: Y_\n",
+            [_entry(context=("X",))],
+            ["_Context: Y_"],
+        ),
+        ("### [T](/t.md)\nsum one\nsum two\n", [_entry(summary="sum one")], ["sum two"]),
+        ("### [T](/t.md)\n_Context: X_\nafter\n", [_entry(context=("X",))], ["after"]),
+        # A context line followed by an ideographic space is a summary (emphasis as "*").
+        ("### [T](/t.md)\n_Context: X_\u3000\n", [_entry(summary="*Context: X*\u3000")], []),
+        # So is an "Unparsed:" heading: it is a kept line like the lines after it.
+        ("### [T](/t.md)\n\n## Unparsed:\u3000\n\nx\n", [_entry()], ["## Unparsed:\u3000", "x"]),
+        # An entry heading followed by an ideographic space is not an entry heading.
+        ("### [T](/t.md)\u3000\n", [], ["### [T](/t.md)\u3000"]),
+    ],
+)
+def test_lines_an_entry_cannot_take_are_kept(
+    body: str, entries: list[Entry], extra: list[str]
+) -> None:
+    page = _day(HEAD + body)
+    assert page.entries == tuple(entries)
+    assert page.extra == tuple(extra)
+
+
+def test_a_third_level_heading_before_the_day_heading_is_kept() -> None:
+    page = _day("### x\n" + HEAD + "### [T](/t.md)\n")
+    assert page.extra == ("### x",)
+    assert page.entries == (_entry(),)
+
+
+def test_a_kept_category_line_is_rewritten_in_place() -> None:
+    text = HEAD + "##### A\n##### B\n### [T](/t.md)\n"
+    page = _day(text)
+    out = newsevent.dumps(attrs.evolve(page, extra=("##### Z",)))
+    assert out == text.replace("##### A\n", "##### Z\n")
+
+
+def test_a_formats_line_ending_in_an_ideographic_space_is_a_kept_line() -> None:
+    page = _day(FORMATS + "\u3000\n\n" + HEAD + "### [T](/t.md)\n")
+    assert page.formats is False
+    assert page.extra == (FORMATS + "\u3000",)
+
+
+def test_an_edited_date_rewrites_a_formats_line_next_to_a_kept_line() -> None:
+    text = FORMATS + "\nstray\n" + HEAD + "### [T](/t.md)\n"
+    page = _day(text)
+    assert page.formats is True and page.extra == ("stray",)
+    out = newsevent.dumps(attrs.evolve(page, date=dt.date(2014, 3, 9)))
+    # The formats line is rewritten in the canonical layout (two spaces at its end).
+    want = text.replace("03/8", "03/9").replace("2014-03-8", "2014-03-9")
+    assert out == want.replace("index.xml)\n", "index.xml)  \n")
+
+
+def test_an_unparsed_heading_with_trailing_blanks_and_its_removal() -> None:
+    text = HEAD + "### [T](/t.md)\n\n## Unparsed:  \n\nx\n"
+    page = _day(text)
+    assert page.extra == ("x",)
+    out = newsevent.dumps(attrs.evolve(page, extra=()))
+    assert out == HEAD + "### [T](/t.md)\n\n"
+    assert newsevent.parse(out) == attrs.evolve(page, extra=())
+
+
+def test_an_entry_that_cannot_be_built_is_an_error_at_its_line() -> None:
+    with pytest.raises(newsevent.ParseError) as info:
+        newsevent.parse(HEAD + "\n### [T\x01](/t.md)\n")
+    assert (info.value.lineno, info.value.colno) == (4, 1)
+    assert info.value.msg == "title: character U+0001 at offset 1 cannot be stored"
+
+
+def test_kind_of_pages_that_start_with_a_title() -> None:
+    assert kind(["# Title", "", "#### by A"]) == "editorial"
+    assert kind(["# Title", "", "text"]) == "event"
+    assert kind(["text", "## Heading", "---"]) == "front"
+    assert kind(["## [2014-03-8](/news/2014/03/8/index.md)"]) == "day"
+    assert kind(["nothing"]) == "event"
+
+
+def test_is_editorial_needs_a_title_heading_first() -> None:
+    assert is_editorial(["", "# T", "#### by A"])
+    assert not is_editorial(["##x", "#### by A"])
+    assert not is_editorial(["#### by A"])
+    assert not is_editorial(["# T"])
+    assert not is_editorial(["text"])
+
+
+def test_a_section_label_that_needs_no_escape_is_written_plain() -> None:
+    assert section_link("a_b", "/x.md") == "[a_b](/x.md)"
+    assert section_link("x*y", "/x.md") == "[x*y](/x.md)"
+
+
+def test_titles_and_context_that_need_no_escape_are_written_plain() -> None:
+    page = DayPage(
+        date=dt.date(2014, 3, 8),
+        entries=(Entry(title="a_b", url="/a.md", context=("x_y",)),),
+    )
+    assert newsevent.dumps(page) == (
+        "## [2014-03-8](/news/2014/03/8/index.md)\n\n### [a_b ](/a.md)\n_Context: x_y_\n\n"
+    )
