@@ -361,8 +361,6 @@ def test_dates_python_takes_the_xsd_takes() -> None:
 
 # ---------------------------------------------------------------- the optional JSON backend
 
-orjson = pytest.importorskip("orjson")
-
 
 @given(st.one_of(S.events(), S.day_pages(), S.front_pages(), S.editorials()))
 def test_fast_backend_writes_the_same_bytes(page: Any) -> None:
@@ -373,6 +371,7 @@ def test_fast_backend_writes_the_same_bytes(page: Any) -> None:
 @given(st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30))
 @example('\x00\x1f\x7f\u2028\u2029"\\é😀')
 def test_fast_backend_escapes_strings_alike(text: str) -> None:
+    orjson = pytest.importorskip("orjson")  # the test extra installs it
     doc = {"title": text, "context": [text, ""]}
     assert orjson.dumps(doc).decode() == json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
 
@@ -381,6 +380,7 @@ def test_fast_backend_escapes_strings_alike(text: str) -> None:
 def test_fast_backend_decodes_alike(value: Any) -> None:
     # Except integers past 64 bits (orjson makes them floats): the trusted path refuses
     # every number but the version, so those documents are decoded again by json.
+    orjson = pytest.importorskip("orjson")
     text = json.dumps({"a": value, "a ": [value, 1.5, -0.0, 2**63 - 1]})
     assert orjson.loads(text) == json.loads(text)
     doc = {"format": "newsevent.event", "version": 10**30, "date": "2012-11-08", "title": "t"}
