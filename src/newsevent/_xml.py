@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import threading
 from collections.abc import Callable
 from functools import cache, partial
 from importlib import resources
@@ -10,8 +11,10 @@ from typing import Any, TypeVar
 
 from lxml import etree
 
+from . import _checks as ok
 from ._errors import ParseError
 from ._model import (
+    COVER_IMAGE,
     Change,
     DayPage,
     Editorial,
@@ -22,6 +25,12 @@ from ._model import (
     Page,
     Related,
     Source,
+    new_change,
+    new_day,
+    new_entry,
+    new_event,
+    new_related,
+    new_source,
 )
 
 NS = "urn:x-newsevent:1"
@@ -42,6 +51,17 @@ def _parser() -> etree.XMLParser:
         remove_comments=True,
         remove_pis=True,
     )
+
+
+_parsers = threading.local()
+
+
+def _shared_parser() -> etree.XMLParser:
+    # A parser per thread, made once: building one costs as much as reading a small page.
+    parser: etree.XMLParser | None = getattr(_parsers, "parser", None)
+    if parser is None:
+        parser = _parsers.parser = _parser()
+    return parser
 
 
 @cache
@@ -216,7 +236,7 @@ def parse_root(data: str | bytes) -> Any:
     """Parse untrusted XML safely; no DTD of any kind is accepted."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
     try:
-        tree: Any = etree.fromstring(raw, _parser()).getroottree()
+        tree: Any = etree.fromstring(raw, _shared_parser()).getroottree()
     except etree.XMLSyntaxError as exc:
         line, col = exc.position if exc.position else (1, 1)
         raise ParseError(f"malformed XML: {exc.msg}", line or 1, max(col, 1)) from None
@@ -322,8 +342,21 @@ def _editorial_from(root: Any) -> Editorial:
     )
 
 
-def page_from_element(root: Any) -> Page:
-    """Build a page from a root element, validating it against the XSD first."""
+def page_from_element(root: Any, *, fast: bool = True) -> Page:
+    """Build a page from a root element, validating it against the XSD first.
+
+    With ``fast`` (the default) a document in the writer's layout whose every value passes
+    the model's rules (which imply the XSD's) is read in one pass and built without
+    validating twice; any other document is validated against the XSD and built by the
+    validating constructors, which name the error. ``fast=False`` always does.
+    """
+    if fast:
+        trusted = _FAST.get(root.tag)
+        if trusted is not None:
+            try:
+                return trusted(root)
+            except _Refused:
+                pass
     xsd = schema()
     if not xsd.validate(root):
         err: Any = xsd.error_log.last_error  # type: ignore[attr-defined]
@@ -383,3 +416,294 @@ def _event_from(root: Any) -> Event:
 def loads(data: str | bytes) -> Page:
     """Read an XML document written by :func:`dumps` (or by hand, per the XSD)."""
     return page_from_element(parse_root(data))
+
+
+# ---------------------------------------------------------------- trusted construction
+# One pass over a document laid out as dumps() writes it (elements in the XSD's order, only
+# whitespace between them, no attribute the XSD does not declare), checking every value by
+# the model's rules, which are stricter than the XSD's types: what passes is valid against
+# the XSD and is built with the unchecked constructors. At the first thing that does not
+# pass, _Refused sends the document through the XSD and the validating constructors, which
+# raise the error they always have. tests/test_trusted.py proves both paths agree.
+
+
+class _Refused(Exception):
+    pass
+
+
+_REFUSED = _Refused()
+_WS = " \t\n\r"
+_TITLE, _CATEGORY, _SUMMARY, _CONTEXT = (
+    _Q + t for t in ("title", "category", "summary", "context")
+)
+_ENTRY, _EXTRA, _LINE, _BODY, _P = (_Q + t for t in ("entry", "extra", "line", "body", "p"))
+_SOURCES, _SOURCE, _COVER = (_Q + t for t in ("sources", "source", "cover-image"))
+_CHANGES, _CHANGE, _RELATED, _ITEM = (_Q + t for t in ("changes", "change", "related", "item"))
+_VERSIONS = frozenset(("1", "2"))
+_LANGUAGES = frozenset((None, "en", "zh"))
+_FLAGS = {None: False, "false": False, "0": False, "true": True, "1": True}
+_DAY_ATTRS = frozenset(("version", "date", "previous", "prefix", "formats", "language"))
+_EVENT_ATTRS = frozenset(("version", "date", "language", "prefix", "slug"))
+_good_line = ok.good_line
+_good_url = ok.good_url
+
+
+def _blank(text: str | None) -> None:
+    if text is not None and text.strip(_WS):
+        raise _REFUSED
+
+
+def _leaf(el: Any) -> str:
+    # Text only: no attribute, no child (an entity reference or an element).
+    if len(el) or el.attrib:
+        raise _REFUSED
+    text = el.text
+    return "" if text is None else text
+
+
+def _line_of(el: Any) -> str:
+    text = _leaf(el)
+    if not _good_line(text):
+        raise _REFUSED
+    return text
+
+
+def _attrs(el: Any, allowed: frozenset[str]) -> dict[str, str]:
+    at = dict(el.attrib)
+    if not allowed.issuperset(at):
+        raise _REFUSED
+    return at
+
+
+def _head(root: Any, allowed: frozenset[str]) -> tuple[dict[str, str], _dt.date, str, Any]:
+    at = _attrs(root, allowed)
+    if at.get("version") not in _VERSIONS:
+        raise _REFUSED
+    date = at.get("date")
+    if date is None or not ok.iso_date(date):
+        raise _REFUSED
+    try:
+        day = _dt.date.fromisoformat(date)
+    except ValueError:
+        raise _REFUSED from None
+    prefix = at.get("prefix", "")
+    language = at.get("language")
+    if not ok.good_prefix(prefix) or language not in _LANGUAGES:
+        raise _REFUSED
+    _blank(root.text)
+    return at, day, prefix, language
+
+
+def _tags(children: list[Any], start: int) -> tuple[str, ...]:
+    tags = []
+    for el in children[start:]:
+        if el.tag != _CONTEXT:
+            raise _REFUSED
+        _blank(el.tail)
+        tag = _leaf(el)
+        if not ok.good_tag(tag):
+            raise _REFUSED
+        tags.append(tag)
+    return tuple(tags)
+
+
+def _fast_entry(el: Any) -> Entry:
+    at = el.attrib
+    url = at.get("url")
+    if len(at) != 1 or url is None or not _good_url(url):
+        raise _REFUSED
+    _blank(el.text)
+    children = list(el)
+    n = len(children)
+    if not n or children[0].tag != _TITLE:
+        raise _REFUSED
+    for child in children:
+        _blank(child.tail)
+    title = _line_of(children[0])
+    i = 1
+    category = summary = None
+    if i < n and children[i].tag == _CATEGORY:
+        category = _line_of(children[i])
+        i += 1
+    if i < n and children[i].tag == _SUMMARY:
+        summary = _line_of(children[i])
+        if not summary:
+            raise _REFUSED
+        i += 1
+    return new_entry(title, url, category, summary, _tags(children, i))
+
+
+def _fast_extra(el: Any) -> tuple[str, ...]:
+    if el.attrib or not len(el):
+        raise _REFUSED
+    _blank(el.text)
+    lines = []
+    for line in el:
+        if line.tag != _LINE:
+            raise _REFUSED
+        _blank(line.tail)
+        text = _leaf(line)
+        if not ok.good_extra_line(text):
+            raise _REFUSED
+        lines.append(text)
+    return tuple(lines)
+
+
+def _fast_day(root: Any) -> DayPage:
+    at, day, prefix, language = _head(root, _DAY_ATTRS)
+    previous = at.get("previous")
+    if previous is not None and not _good_url(previous):
+        raise _REFUSED
+    formats = _FLAGS.get(at.get("formats"))
+    if formats is None:
+        raise _REFUSED
+    entries = []
+    extra: tuple[str, ...] = ()
+    for el in root:
+        if extra:  # nothing after <extra>
+            raise _REFUSED
+        _blank(el.tail)
+        if el.tag == _ENTRY:
+            entries.append(_fast_entry(el))
+        elif el.tag == _EXTRA:
+            extra = _fast_extra(el)
+        else:
+            raise _REFUSED
+    return new_day(day, tuple(entries), previous, prefix, formats, language, extra, None)
+
+
+def _children(el: Any, tag: str) -> list[Any]:
+    # A list element: no attribute, one child or more, each ``tag``, only whitespace around.
+    if el.attrib:
+        raise _REFUSED
+    _blank(el.text)
+    items = list(el)
+    if not items:
+        raise _REFUSED
+    for item in items:
+        if item.tag != tag:
+            raise _REFUSED
+        _blank(item.tail)
+    return items
+
+
+def _linked(el: Any, allowed: frozenset[str]) -> tuple[dict[str, str], str, str, list[Any]]:
+    at = _attrs(el, allowed)
+    url = at.get("url")
+    if url is None or not _good_url(url):
+        raise _REFUSED
+    _blank(el.text)
+    children = list(el)
+    if not children or children[0].tag != _TITLE:
+        raise _REFUSED
+    for child in children:
+        _blank(child.tail)
+    return at, url, _line_of(children[0]), children
+
+
+_SOURCE_ATTRS = frozenset(("url", "image"))
+_CHANGE_ATTRS = frozenset(("url", "label", "timestamp"))
+_ITEM_ATTRS = frozenset(("url",))
+
+
+def _fast_source(el: Any) -> Source:
+    at = _attrs(el, _SOURCE_ATTRS)
+    url = at.get("url")
+    image = at.get("image")
+    if url is None or not _good_url(url) or (image is not None and not _good_url(image)):
+        raise _REFUSED
+    if len(el):
+        raise _REFUSED
+    name = "" if el.text is None else el.text
+    if not _good_line(name) or (image is None and name == COVER_IMAGE):
+        raise _REFUSED
+    return new_source(name, url, image)
+
+
+def _fast_change(el: Any) -> Change:
+    at, url, title, children = _linked(el, _CHANGE_ATTRS)
+    label = at.get("label")
+    if len(children) != 1 or label is None or not ok.good_label(label):
+        raise _REFUSED
+    stamp: Any = at.get("timestamp")
+    if stamp is not None:
+        if not ok.iso_timestamp(stamp):
+            raise _REFUSED
+        try:
+            stamp = _dt.datetime.fromisoformat(stamp)
+        except ValueError:
+            raise _REFUSED from None
+    return new_change(title, url, label, stamp)
+
+
+def _fast_related(el: Any) -> Related:
+    _at, url, title, children = _linked(el, _ITEM_ATTRS)
+    return new_related(title, url, _tags(children, 1))
+
+
+_EVENT_ORDER = {
+    _TITLE: 0,
+    _CATEGORY: 1,
+    _BODY: 2,
+    _SOURCES: 3,
+    _COVER: 4,
+    _CHANGES: 5,
+    _RELATED: 6,
+    _EXTRA: 7,
+}
+
+
+def _fast_event(root: Any) -> Event:
+    at, day, prefix, language = _head(root, _EVENT_ATTRS)
+    slug = at.get("slug")
+    if slug is not None and not ok.is_slug(slug):
+        raise _REFUSED
+    found: dict[int, Any] = {}
+    last = -1
+    for el in root:
+        place = _EVENT_ORDER.get(el.tag, -1)
+        if place <= last:  # unknown, repeated or out of order
+            raise _REFUSED
+        _blank(el.tail)
+        last = place
+        found[place] = el
+    if 0 not in found or 2 not in found:
+        raise _REFUSED
+    title = _line_of(found[0])
+    category = _line_of(found[1]) if 1 in found else None
+    body_el = found[2]
+    paras = [] if len(body_el) == 0 and not body_el.attrib else _children(body_el, _P)
+    _blank(body_el.text)
+    texts = list(map(_leaf, paras))
+    body = "\n\n".join(texts)
+    # Each <p> one paragraph: not empty, no blank line inside (the XSD's paragraph type).
+    if not ok.good_body(body) or any(not t or "\n\n" in t for t in texts):
+        raise _REFUSED
+    sources = tuple(map(_fast_source, _children(found[3], _SOURCE))) if 3 in found else ()
+    cover = None
+    if 4 in found:
+        el = found[4]
+        cover = _attrs(el, _ITEM_ATTRS).get("url")
+        if cover is None or not _good_url(cover) or len(el) or el.text is not None:
+            raise _REFUSED
+    changes = tuple(map(_fast_change, _children(found[5], _CHANGE))) if 5 in found else ()
+    related = tuple(map(_fast_related, _children(found[6], _ITEM))) if 6 in found else ()
+    extra = _fast_extra(found[7]) if 7 in found else ()
+    return new_event(
+        day,
+        title,
+        category,
+        body,
+        sources,
+        cover,
+        related,
+        changes,
+        slug,
+        prefix,
+        language,
+        extra,
+        None,
+    )
+
+
+_FAST: dict[str, Callable[[Any], Page]] = {_Q + "day": _fast_day, _Q + "event": _fast_event}
