@@ -257,7 +257,12 @@ def _fields(value: Any, keys: frozenset[str]) -> dict[str, Any]:
 
 
 def _line(value: Any) -> str:
-    if type(value) is not str or not ok.good_line(value):
+    if type(value) is not str:
+        raise _REFUSED
+    # (isprintable: see _related)
+    if not (value.isprintable() and value[:1] != " " and value[-1:] != " ") and not (
+        ok.good_line(value)
+    ):
         raise _REFUSED
     return value
 
@@ -267,7 +272,9 @@ def _opt_line(value: Any) -> str | None:
 
 
 def _url(value: Any) -> str:
-    if type(value) is not str or not ok.good_url(value):
+    if type(value) is not str:
+        raise _REFUSED
+    if not (value and value.isprintable() and " " not in value) and not ok.good_url(value):
         raise _REFUSED
     return value
 
@@ -339,12 +346,29 @@ def _related(doc: Any) -> Related:
     title: Any = get("title")
     url: Any = get("url")
     tags = get("context", _NO_ITEMS)
-    # A value that is not a str makes the match raise TypeError: refused as well.
-    if not _good_line(title) or not _good_url(url) or type(tags) is not list:
+    if type(title) is not str or type(url) is not str or type(tags) is not list:
+        raise _REFUSED
+    # isprintable() (no control, tab, surrogate, non-character or space but " ") is a
+    # quicker, stricter test than the rules' expressions, which decide when it fails.
+    if not (title.isprintable() and title[:1] != " " and title[-1:] != " ") and not _good_line(
+        title
+    ):
+        raise _REFUSED
+    if not (url and url.isprintable() and " " not in url) and not _good_url(url):
         raise _REFUSED
     if tags:  # as _tags()
         run = ", ".join(tags)
-        if run.count(", ") != len(tags) - 1 or not _good_tag_run(run):
+        if run.count(", ") != len(tags) - 1:
+            raise _REFUSED
+        if not (
+            run
+            and run.isprintable()
+            and run[0] != " "
+            and run[-1] != " "
+            and not run.startswith(", ")
+            and " , " not in run
+            and ",  " not in run
+        ) and not _good_tag_run(run):
             raise _REFUSED
     return new_related(title, url, tuple(tags))
 
@@ -370,7 +394,10 @@ def _event(doc: dict[str, Any]) -> Event:
         raise _REFUSED
     g = doc.get
     body = g("body", "")
-    if type(body) is not str or not ok.good_body(body):
+    if type(body) is not str:
+        raise _REFUSED
+    one_line = "\n" not in body and body.isprintable() and body[:1] != " " and body[-1:] != " "
+    if not one_line and not ok.good_body(body):
         raise _REFUSED
     slug = g("slug")
     if slug is not None and (type(slug) is not str or not ok.is_slug(slug)):
