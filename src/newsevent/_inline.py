@@ -158,10 +158,20 @@ _RELATED_SHAPE = re.compile(
 _SOURCE_SHAPE = re.compile(r"\d{1,9}\.[ \t]+\[([^\]]*)\]\(([^)]+)\)(?: \[IMG\]\(([^)]+)\))?[ \t]*")
 
 
+_CONTROLS = bytes([*range(32), 127])
+
+
+def _printable(s: str) -> bool:
+    """``s.isprintable()``: False for every control, surrogate, non-character and space
+    but " " (an ASCII string is tested twice as fast as bytes)."""
+    if s.isascii():
+        return len(s.encode("ascii").translate(None, _CONTROLS)) == len(s)
+    return s.isprintable()
+
+
 def _unusual(line: str) -> bool:
-    # Characters a plain item line never holds outside its pieces' rules. isprintable() is
-    # False for every control, surrogate, non-character and space but " ".
-    return not line.isprintable() or (
+    # Characters a plain item line never holds outside its pieces' rules.
+    return not _printable(line) or (
         "\\" in line or "`" in line or "*" in line or "<" in line or "!" in line or "&" in line
     )
 
@@ -214,7 +224,11 @@ def related_item(line: str) -> tuple[str, str, str, tuple[str, ...]] | None:
         return _related_any(line)
     title, url, label, tags = m.groups()
     if (  # _unusual, _odd_link and _odd_tags spelt out: this runs for most lines of an archive
-        not line.isprintable()
+        not (
+            len(line.encode("ascii").translate(None, _CONTROLS)) == len(line)
+            if line.isascii()
+            else line.isprintable()
+        )
         or "\\" in line
         or "`" in line
         or "*" in line
