@@ -204,19 +204,23 @@ def _write_day(root: str, date: _dt.date, files: dict[str, str]) -> _Written:
     Each day has its own folder, so the processes never write the same file."""
     rel = f"news/{day_folder(date)}"
     folder = os.path.join(root, *rel.split("/"))
-    before = _manifest(folder)
+    try:
+        present = set(os.listdir(folder))
+    except FileNotFoundError:
+        present = set()
+        if files:
+            os.makedirs(folder)
+    before = _manifest(folder) if MANIFEST in present else {}
     written = unchanged = removed = 0
     notes: list[str] = []
     refused: list[str] = []
     ours: dict[str, str] = {}
     for name, text in files.items():
         path = os.path.join(folder, name)
-        old = _current(path)
+        old = _current(path) if name in present else None
         if old == text:
             unchanged += 1
         elif old is None or before.get(name) == _sha(old):
-            if old is None:
-                os.makedirs(folder, exist_ok=True)
             with open(path, "w", encoding="utf-8", newline="") as fh:
                 fh.write(text)
             written += 1
@@ -226,7 +230,7 @@ def _write_day(root: str, date: _dt.date, files: dict[str, str]) -> _Written:
         ours[name] = _sha(text)
     for name in sorted(before.keys() - files.keys()):
         path = os.path.join(folder, name)
-        old = _current(path)
+        old = _current(path) if name in present else None
         if old is None:
             continue
         if _sha(old) == before[name]:
@@ -235,8 +239,11 @@ def _write_day(root: str, date: _dt.date, files: dict[str, str]) -> _Written:
         else:
             notes.append(f"{path}: kept: edited since it was imported, and no longer imported")
     manifest = _MANIFEST_HEAD + "".join(f"{sha}  {name}\n" for name, sha in sorted(ours.items()))
-    if ours or before:
+    if MANIFEST in present:
         _write(root, f"{rel}/{MANIFEST}", manifest)
+    elif ours:
+        with open(os.path.join(folder, MANIFEST), "w", encoding="utf-8", newline="") as fh:
+            fh.write(manifest)
     error = None
     if refused:
         error = (

@@ -22,10 +22,7 @@ _TO_ASCII = {0x80 + i: "" for i in range(32)} | {0xA0 + i: s for i, s in enumera
 _EN_TABLE = {
     c: (ch.lower() if ch.isascii() and ch.isalnum() else " ")
     for c, ch in ((c, chr(c)) for c in range(0x80))
-} | {
-    c: "".join(x if x.isalnum() else " " for x in s.lower())
-    for c, s in _TO_ASCII.items()
-}
+} | {c: "".join(x if x.isalnum() else " " for x in s.lower()) for c, s in _TO_ASCII.items()}
 
 EN_LENGTH = 140
 """How many characters of the (re-read) title the English edition's file names keep."""
