@@ -165,8 +165,10 @@ def item_nodes(line: str) -> list[Node] | None:
 
 
 # Text runs and links ``[text](url)`` of the simplest shape, any number of them: mistune's
-# text of such a line is the line itself with entity references decoded.
-_LINKS_LINE = re.compile(rf"{_TXT}(?:\[{_TXT}\]\([^\s()<>\\`\x00-\x1f\x7f]+\){_TXT})*")
+# text of such a line is the line itself with entity references decoded. An address may
+# hold balanced parentheses, one level deep (``Mortar_(weapon)``).
+_DEST = r"[^\s()<>\\`\x00-\x1f\x7f]"
+_LINKS_LINE = re.compile(rf"{_TXT}(?:\[{_TXT}\]\((?:{_DEST}|\({_DEST}*\))+\){_TXT})*")
 
 
 def text(src: str, *, fast: bool = True) -> str:
