@@ -227,7 +227,7 @@ def escape_url_dest(url: str) -> str:
     destination does not read as ``<…>``.
     """
     depth = deepest = 0
-    for ch in url if "(" in url or ")" in url else ():
+    for ch in url:
         if ch == "(":
             depth += 1
             deepest = max(deepest, depth)
