@@ -11,7 +11,8 @@ import mwparserfromhell
 import pytest
 
 import newsevent
-from newsevent import portal
+from newsevent import _portal, portal
+from newsevent import _wikitext as wt
 
 
 @cache
@@ -150,3 +151,19 @@ def test_agreement_with_the_contexts_pages(
     # (Charlie Hebdo's italics, the Tai Po bus's story), which moves the file name's cut.
     assert (by_slug, by_title, missed) == (13, 2, 1)
     assert (urls, exact, same) == (24, 17, 24)
+
+
+def test_fast_line_path_equals_the_general_renderer_on_every_line(corpus: Path) -> None:
+    lines = fast = 0
+    for _path, data in _wikitext(corpus):
+        text = _portal._drop_comments(data.decode("utf-8"))
+        for ln in _portal._logical_lines(text, 0, len(text)):
+            for form in (ln.text, ln.text.lstrip("*")):
+                lines += 1
+                fast += wt._render_simple(form, ln.number) is not None
+                assert wt.render(form, ln.number) == wt.render(form, ln.number, fast=False), (
+                    _path,
+                    ln.number,
+                )
+    # Most lines take the fast path; the rest (templates, entities, tags) the general one.
+    assert (lines, fast) == (1552, 1400)

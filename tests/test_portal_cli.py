@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import http.server
 import json
+import os
 import shutil
 import threading
 import urllib.parse
@@ -32,7 +33,8 @@ def test_import_writes_a_chained_archive(
     out = tmp_path / "archive"
     assert main(["import", str(src), "-o", str(out)]) == 0
     assert capsys.readouterr().err.strip() == (
-        "newsevent: 24 days imported (337 events), 361 pages written, 0 unchanged, 0 failed"
+        "newsevent: 24 days imported (337 events), 361 pages written, 0 unchanged, 0 removed, "
+        "0 failed"
     )
     days = sorted(p.stem for p in src.rglob("*.wiki"))
     for k, iso in enumerate(days):
@@ -66,9 +68,9 @@ def test_import_inserts_a_day_and_rechains(
     err = capsys.readouterr().err.splitlines()
     n = len(portal.read(feb10.read_bytes()).events)
     # The new day and the day after it (its previous link moved) are written.
-    assert (
-        err[-1]
-        == f"newsevent: 1 days imported ({n} events), {n + 2} pages written, 0 unchanged, 0 failed"
+    assert err[-1] == (
+        f"newsevent: 1 days imported ({n} events), {n + 2} pages written, 0 unchanged, "
+        "0 removed, 0 failed"
     )
     jul = newsevent.load(out / "news" / "2018" / "07" / "4" / "index.md")
     assert isinstance(jul, newsevent.DayPage) and jul.previous == "/news/2018/02/10/index.md"
@@ -92,7 +94,7 @@ def test_import_from_stdin_and_failures(
     err = capsys.readouterr().err
     assert f"{bad}:2:1: the Current events template names no valid date" in err
     assert err.strip().endswith(
-        "0 days imported (0 events), 0 pages written, 0 unchanged, 1 failed"
+        "0 days imported (0 events), 0 pages written, 0 unchanged, 0 removed, 1 failed"
     )
     assert main(["import", str(tmp_path / "nope.wiki"), "-o", str(tmp_path)]) == 1
     with pytest.raises(SystemExit) as info:
@@ -275,3 +277,117 @@ def test_import_dates_a_page_without_template_by_its_name(
     other.write_text("*No date anywhere.\n", "utf-8")
     assert main(["import", str(other), "-o", str(tmp_path / "a")]) == 1
     assert f"{other}:1:1: no date" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ re-import
+
+
+def _day_files(folder: Path) -> dict[str, int]:
+    """Every file of a day folder with its modification time in nanoseconds."""
+    return {p.name: p.stat().st_mtime_ns for p in sorted(folder.iterdir())}
+
+
+def _age(folder: Path) -> None:
+    # An hour in the past, so that any rewrite shows in the modification time.
+    for p in folder.iterdir():
+        st = p.stat()
+        os.utime(p, ns=(st.st_atime_ns - 3600 * 10**9, st.st_mtime_ns - 3600 * 10**9))
+
+
+def test_reimport_removes_the_pages_it_wrote_that_a_new_revision_drops(
+    corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (corpus / "wikitext" / "2018" / "02" / "2018-02-10.wiki").read_text("utf-8")
+    lines = text.split("\n")
+    page = tmp_path / "2018-02-10.wiki"
+    out = tmp_path / "archive"
+    folder = out / "news" / "2018" / "02" / "10"
+    first = portal.read(text)
+    n = len(first.events)
+    page.write_text(text, "utf-8")
+    assert main(["import", str(page), "-o", str(out)]) == 0
+    # A page written by hand beside the imported ones.
+    (folder / "hand-written.md").write_text(
+        newsevent.dumps(newsevent.Event(date=first.date, title="Hand written")), "utf-8"
+    )
+    _age(folder)
+    before = _day_files(folder)
+    assert set(before) == {e.slug + ".md" for e in first.events} | {
+        "index.md",
+        "hand-written.md",
+        ".portal-import",
+    }
+    capsys.readouterr()
+
+    # The same day again: nothing is written, no file is touched.
+    assert main(["import", str(page), "-o", str(out)]) == 0
+    assert capsys.readouterr().err.strip() == (
+        f"newsevent: 1 days imported ({n} events), 0 pages written, {n + 1} unchanged, "
+        "0 removed, 0 failed"
+    )
+    assert _day_files(folder) == before
+
+    # A new revision drops the Grand Canyon item (line 16) and retitles the Hong Kong one.
+    dropped = first.events[[it.line for it in first.items].index(16)]
+    retitled = first.events[[it.line for it in first.items].index(14)]
+    assert lines[13].startswith("**A [[double-decker bus]] overturns")
+    lines[13] = lines[13].replace("at least 19 people", "19 people")
+    del lines[15]
+    page.write_text("\n".join(lines), "utf-8")
+    assert main(["import", str(page), "-o", str(out)]) == 0
+    # Written: the retitled event and the day page; removed: the dropped and the old title.
+    assert capsys.readouterr().err.strip() == (
+        f"newsevent: 1 days imported ({n - 1} events), 2 pages written, {n - 2} unchanged, "
+        "2 removed, 0 failed"
+    )
+    second = portal.read("\n".join(lines))
+    new_slug = second.events[[it.line for it in second.items].index(14)].slug
+    after = _day_files(folder)
+    assert set(after) == set(before) - {dropped.slug + ".md", retitled.slug + ".md"} | {
+        new_slug + ".md"
+    }
+    # The unchanged pages kept their times; the hand-written page was not touched.
+    changed = {k for k in after if k in before and after[k] != before[k]}
+    assert changed == {"index.md", ".portal-import"}
+    day = newsevent.load(folder / "index.md")
+    assert isinstance(day, newsevent.DayPage)
+    assert {e.url.rsplit("/", 1)[1] for e in day.entries} == set(after) - {
+        "index.md",
+        "hand-written.md",
+        ".portal-import",
+    }
+    assert main(["validate", str(out)]) == 0
+
+
+def test_reimport_never_removes_or_replaces_a_page_it_cannot_prove_it_wrote(
+    corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (corpus / "wikitext" / "2018" / "02" / "2018-02-10.wiki").read_text("utf-8")
+    lines = text.split("\n")
+    page = tmp_path / "2018-02-10.wiki"
+    out = tmp_path / "archive"
+    folder = out / "news" / "2018" / "02" / "10"
+    first = portal.read(text)
+    page.write_text(text, "utf-8")
+    assert main(["import", str(page), "-o", str(out)]) == 0
+    # An imported page edited by hand, whose item the next revision drops: kept.
+    dropped = folder / (first.events[[it.line for it in first.items].index(16)].slug + ".md")
+    dropped.write_text(dropped.read_text("utf-8").replace("three people", "3 people"), "utf-8")
+    edited = dropped.read_text("utf-8")
+    # A page at an imported event's path that the import did not write: not replaced.
+    other = folder / (first.events[[it.line for it in first.items].index(15)].slug + ".md")
+    theirs = newsevent.dumps(newsevent.Event(date=first.date, title="The Context's own page"))
+    other.write_text(theirs, "utf-8")
+    capsys.readouterr()
+    del lines[15]
+    page.write_text("\n".join(lines), "utf-8")
+    assert main(["import", str(page), "-o", str(out)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        f"newsevent: {dropped}: kept: edited since it was imported, and no longer imported",
+        f"{other}: not replaced: the import did not write this page (or it was edited since)",
+        "newsevent: 0 days imported (0 events), 0 pages written, "
+        f"{len(first.events) - 2} unchanged, 0 removed, 1 failed",
+    ]
+    assert dropped.read_text("utf-8") == edited
+    assert other.read_text("utf-8") == theirs

@@ -53,6 +53,7 @@ def test_shell_blocks_run(tmp_path: Path) -> None:
     assert sorted(
         p.name for p in (tmp_path / "archive" / "news" / "2018" / "02" / "10").iterdir()
     ) == [
+        ".portal-import",
         "a-bus-carrying-local-tourists-crashes-in-west-java-indonesia-killing-at-least-27-people.md",
         "index.md",
     ]

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import newsevent
-from newsevent import portal
+from newsevent import _wikitext, portal
 
 HEAD = "{{Current events|year=2026|month=08|day=9|content=\n"
 TAIL = "\n}}"
@@ -247,3 +247,32 @@ def test_pictures_with_linked_captions() -> None:
     ]
     (ev,) = day.events
     assert (ev.title, ev.category) == ("Text about Y.", "Y")
+
+
+# ----------------------------------------------------------------- the fast line path
+
+
+@given(
+    st.lists(
+        st.one_of(_piece, _source, st.sampled_from(["'", "''", "'''", "''''", ":"])), max_size=8
+    )
+)
+def test_fast_line_path_equals_the_general_renderer(pieces: list[str]) -> None:
+    line = " ".join(pieces)
+    assert _wikitext.render(line, 3) == _wikitext.render(line, 3, fast=False)
+    joined = "".join(pieces)
+    assert _wikitext.render(joined, 3) == _wikitext.render(joined, 3, fast=False)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "x'[[A|'y]]'' z",
+        "[[A|y']]'s [[B]]i '''C''' [http://a.example/ (''D'' E)]",
+        "[[:Category:X]] and [[::Y]] [//a.example/x] [https://a.example/y  (Z)  ]",
+        "[[File:X.jpg]] [[ A ]] [[A|B|C]] [http://a.example/ (see http://b.example/)]",
+        "[[A|[[B]]]] {{nowrap|x}} &amp; <ref>x</ref> ''''four'''' [x] ]",
+    ],
+)
+def test_fast_line_path_on_edge_cases(line: str) -> None:
+    assert _wikitext.render(line, 1) == _wikitext.render(line, 1, fast=False)

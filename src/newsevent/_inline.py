@@ -143,6 +143,9 @@ def _mistune_nodes(src: str) -> list[Node]:
     return out
 
 
+# A line that is one emphasis, as a listing's "_Context: a, b_" line.
+_EM_LINE = re.compile(rf"_({_EM})_")
+
 # A whole list item ("12. " + the common shapes + trailing blanks) in one match.
 FAST_ITEM = re.compile(rf"\d{{1,9}}\.[ \t]+(?:{_FAST.pattern})[ \t]*")
 
@@ -328,6 +331,9 @@ def nodes(src: str, *, fast: bool = True) -> list[Node]:
         m = _FAST.fullmatch(src)
         if m:
             return _fast_nodes(m)
+        m = _EM_LINE.fullmatch(src)
+        if m:
+            return [("em", unescape(m[1]))]
         return list(_remembered_nodes(src))
     return _mistune_nodes(src)
 
@@ -351,9 +357,16 @@ def item_nodes(line: str) -> list[Node] | None:
     return _fast_nodes(m) if m else None
 
 
+# Text runs and links ``[text](url)`` of the simplest shape, any number of them: mistune's
+# text of such a line is the line itself with entity references decoded. An address may
+# hold balanced parentheses, one level deep (``Mortar_(weapon)``).
+_DEST = r"[^\s()<>\\`\x00-\x1f\x7f]"
+_LINKS_LINE = re.compile(rf"{_TXT}(?:\[{_TXT}\]\((?:{_DEST}|\({_DEST}*\))+\){_TXT})*")
+
+
 def text(src: str, *, fast: bool = True) -> str:
     """Parse inline Markdown and return its plain text."""
-    if fast and _plain(src):
+    if fast and (_plain(src) or _LINKS_LINE.fullmatch(src)):
         return unescape(src)
     if fast:
         return _remembered_text(src)

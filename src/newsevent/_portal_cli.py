@@ -101,6 +101,9 @@ class _Read(NamedTuple):
     written: int
     unchanged: int
     error: str | None
+    removed: int = 0
+    notes: tuple[str, ...] = ()
+    """Warnings: pages kept because the import cannot prove it wrote them."""
 
 
 def _sidecar(path: str) -> dict[str, Any]:
@@ -124,8 +127,7 @@ def _pages(
         revision=revision if isinstance(revision, int) else None,
         timestamp=meta.get("timestamp") if isinstance(meta.get("timestamp"), str) else None,
     )
-    folder = f"news/{day_folder(day.date)}"
-    files = {f"{folder}/{ev.slug}.md": _api.dumps(ev) for ev in day.events}
+    files = {f"{ev.slug}.md": _api.dumps(ev) for ev in day.events}
     return files, day.day
 
 
@@ -145,22 +147,111 @@ def _read_one(task: tuple[str, str]) -> _Read:
             if not exc.msg.startswith("no date") or named is None:
                 raise
             files, day = _pages(data, meta, _dt.date(*map(int, named.groups())))
-        written, unchanged = _write_all(root, files)
-        return _Read(path, day, len(files), written, unchanged, None)
+        w = _write_day(root, day.date, files)
+        return _Read(path, day, len(files), w.written, w.unchanged, w.error, w.removed, w.notes)
     except ParseError as exc:
         return _Read(path, None, 0, 0, 0, str(exc if exc.path else exc.with_path(path)))
     except OSError as exc:
         return _Read(path, None, 0, 0, 0, f"{path}: {exc.strerror or exc}")
 
 
-def _write_all(root: str, files: dict[str, str]) -> tuple[int, int]:
-    written = unchanged = 0
-    for rel, text in files.items():
-        if _write(root, rel, text):
+MANIFEST = ".portal-import"
+"""The file in each imported day folder that lists the event pages the import wrote there."""
+_MANIFEST_HEAD = "# newsevent import: event pages written here, with the sha256 of each\n"
+
+
+class _Written(NamedTuple):
+    written: int
+    unchanged: int
+    removed: int
+    notes: tuple[str, ...]
+    error: str | None
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _manifest(folder: str) -> dict[str, str]:
+    """The event pages an earlier import wrote in ``folder``: name -> sha256 of the text."""
+    try:
+        with open(os.path.join(folder, MANIFEST), encoding="utf-8") as fh:
+            lines = fh.read().splitlines()
+    except FileNotFoundError:
+        return {}
+    out: dict[str, str] = {}
+    for line in lines:
+        sha, sep, name = line.partition("  ")
+        if sep and len(sha) == 64 and name.endswith(".md") and "/" not in name:
+            out[name] = sha
+    return out
+
+
+def _current(path: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            return fh.read()
+    except FileNotFoundError:
+        return None
+    except UnicodeDecodeError:
+        return "\ufffd"  # not a page the import wrote: never equal to one
+
+
+def _write_day(root: str, date: _dt.date, files: dict[str, str]) -> _Written:
+    """Write one day's event pages and remove the ones an earlier import of the day wrote
+    that this one no longer makes. A page is replaced or removed only when the import can
+    prove it wrote it: the day's manifest names it with the sha256 of its current text.
+    Each day has its own folder, so the processes never write the same file."""
+    rel = f"news/{day_folder(date)}"
+    folder = os.path.join(root, *rel.split("/"))
+    try:
+        present = set(os.listdir(folder))
+    except FileNotFoundError:
+        present = set()
+        if files:
+            os.makedirs(folder)
+    before = _manifest(folder) if MANIFEST in present else {}
+    written = unchanged = removed = 0
+    notes: list[str] = []
+    refused: list[str] = []
+    ours: dict[str, str] = {}
+    for name, text in files.items():
+        path = os.path.join(folder, name)
+        old = _current(path) if name in present else None
+        if old == text:
+            unchanged += 1
+        elif old is None or before.get(name) == _sha(old):
+            with open(path, "w", encoding="utf-8", newline="") as fh:
+                fh.write(text)
             written += 1
         else:
-            unchanged += 1
-    return written, unchanged
+            refused.append(f"{rel}/{name}")
+            continue
+        ours[name] = _sha(text)
+    for name in sorted(before.keys() - files.keys()):
+        path = os.path.join(folder, name)
+        old = _current(path) if name in present else None
+        if old is None:
+            continue
+        if _sha(old) == before[name]:
+            os.remove(path)
+            removed += 1
+        else:
+            notes.append(f"{path}: kept: edited since it was imported, and no longer imported")
+    manifest = _MANIFEST_HEAD + "".join(f"{sha}  {name}\n" for name, sha in sorted(ours.items()))
+    if MANIFEST in present:
+        _write(root, f"{rel}/{MANIFEST}", manifest)
+    elif ours:
+        with open(os.path.join(folder, MANIFEST), "w", encoding="utf-8", newline="") as fh:
+            fh.write(manifest)
+    error = None
+    if refused:
+        error = (
+            f"{os.path.join(root, *refused[0].split('/'))}: not replaced: the import did not "
+            f"write this page (or it was edited since)"
+            + (f"; and {len(refused) - 1} more" if len(refused) > 1 else "")
+        )
+    return _Written(written, unchanged, removed, tuple(notes), error)
 
 
 def _inputs(sources: Sequence[str]) -> Iterator[str]:
@@ -265,8 +356,10 @@ def _import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.sources == ["-"]:
         try:
             files, page = _pages(sys.stdin.buffer.read(), {}, date)
-            w, u = _write_all(args.output, files)
-            results: Iterator[_Read] = iter([_Read("<stdin>", page, len(files), w, u, None)])
+            w = _write_day(args.output, page.date, files)
+            results: Iterator[_Read] = iter(
+                [_Read("<stdin>", page, len(files), *w[:2], w.error, w.removed, w.notes)]
+            )
         except ParseError as exc:
             print(f"newsevent: {exc.with_path('<stdin>')}", file=sys.stderr)
             return _EXIT_FAILED
@@ -276,18 +369,21 @@ def _import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         total = len(paths)
         results = _map([(p, args.output) for p in paths], args.jobs)
     progress = _Progress(args.progress, sys.stderr, total)
-    done = failed = events = written = unchanged = 0
+    done = failed = events = written = unchanged = removed = 0
     days: dict[_dt.date, DayPage] = {}
     try:
         for r in results:
             done += 1
+            for note in r.notes:
+                progress.message(f"newsevent: {note}")
+            written += r.written
+            unchanged += r.unchanged
+            removed += r.removed
             if r.error is not None or r.day is None:
                 failed += 1
                 progress.message(r.error or f"{r.source}: not read")
             else:
                 events += r.events
-                written += r.written
-                unchanged += r.unchanged
                 days[r.day.date] = r.day
             progress.update(done, failed)
     finally:
@@ -297,7 +393,7 @@ def _import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     unchanged += day_unchanged
     print(
         f"newsevent: {done - failed} days imported ({events} events), {written} pages "
-        f"written, {unchanged} unchanged, {failed} failed",
+        f"written, {unchanged} unchanged, {removed} removed, {failed} failed",
         file=sys.stderr,
     )
     return _EXIT_FAILED if failed else _EXIT_OK

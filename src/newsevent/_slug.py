@@ -17,13 +17,18 @@ _HIGH = [
     "d", "n", "o", "o", "o", "o", "o", "/", "o", "u", "u", "u", "u", "y", "th", "y",
 ]  # fmt: skip
 _TO_ASCII = {0x80 + i: "" for i in range(32)} | {0xA0 + i: s for i, s in enumerate(_HIGH)}
+# The same in one step with the rest of the English rule: lower case kept, upper case
+# lowered, every other character a space (runs of spaces then become one "-").
+_EN_TABLE = {
+    c: (ch.lower() if ch.isascii() and ch.isalnum() else " ")
+    for c, ch in ((c, chr(c)) for c in range(0x80))
+} | {c: "".join(x if x.isalnum() else " " for x in s.lower()) for c, s in _TO_ASCII.items()}
 
 EN_LENGTH = 140
 """How many characters of the (re-read) title the English edition's file names keep."""
 ZH_LENGTH = 60
 """How many characters of the title the Chinese edition's file names keep."""
 
-_EN_RUN = re.compile(r"[^a-z0-9]+")
 _ZH_RUN = re.compile(r"\W+")
 
 
@@ -44,5 +49,5 @@ def context_slug(title: str, language: str = "en") -> str:
     if language != "en":
         raise ValueError(f"language must be 'en' or 'zh', not {language!r}")
     text = title.encode("utf-8", "surrogatepass").decode("latin-1")
-    text = text.replace("<", "").replace(">", "")[:EN_LENGTH].translate(_TO_ASCII).lower()
-    return _EN_RUN.sub("-", text).strip("-")
+    text = text.replace("<", "").replace(">", "")[:EN_LENGTH].translate(_EN_TABLE)
+    return "-".join(text.split())
