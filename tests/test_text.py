@@ -70,3 +70,29 @@ def test_remembered_inline_lines_are_copies_and_clear_caches_forgets_them() -> N
     _text.clear_caches()
     assert _inline._remembered_nodes.cache_info().currsize == 0
     assert _inline._remembered_text.cache_info().currsize == 0
+
+
+def test_related_lines_read_once_are_remembered_bounded_and_forgotten(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from newsevent._md import event
+
+    _text.clear_caches()
+    page = "### [2012-11-8](/news/2012/11/8/index.md)\n\n# T\n\n### Related:\n\n{}\n"
+    lines = [f"{n}. [Event {n}](/news/2012/11/{n}/e.md) _Context: A, B_" for n in range(1, 5)]
+    first = newsevent.parse(page.format("\n".join(lines)))
+    again = newsevent.parse(page.format("\n".join(reversed(lines))))
+    assert isinstance(first, newsevent.Event) and isinstance(again, newsevent.Event)
+    assert first.related == tuple(reversed(again.related))
+    assert first.related[0] is again.related[-1]  # the remembered value itself
+    assert len(event._SEEN_RELATED) == 4
+    # Read without the memo (mistune), the page is the same, spelling blocks included.
+    slow = event.loads(page.format("\n".join(lines)), fast=False)
+    assert slow == first and slow.spelling and first.spelling
+    assert slow.spelling._marks == first.spelling._marks
+    _text.clear_caches()
+    assert event._SEEN_RELATED == {}
+    monkeypatch.setattr(event, "_SEEN_MAX", 3)
+    ev = newsevent.parse(page.format("\n".join(lines)))
+    assert isinstance(ev, newsevent.Event)
+    assert ev.related == first.related and len(event._SEEN_RELATED) == 1  # emptied at 3

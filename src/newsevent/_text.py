@@ -87,6 +87,8 @@ def _quote_run(m: re.Match[str]) -> str:
 def clear_caches() -> None:
     """Forget memoised URLs and inline lines (for benchmarks that must start cold)."""
     from . import _inline  # imports this module
+    from ._md import event
 
     _encode.cache_clear()
     _inline.clear_cache()
+    event.clear_cache()

@@ -71,6 +71,18 @@ def _related_item(
         raise ParseError(str(exc), lineno, col) from None
 
 
+# Related lines read lately, with their value: an archive lists a related event on many
+# pages, word for word, and values are immutable, so pages may share them. At most
+# _SEEN_MAX lines (a few MiB), emptied when full and by newsevent._text.clear_caches().
+_SEEN_RELATED: dict[str, tuple[Related, Language]] = {}
+_SEEN_MAX = 8192
+
+
+def clear_cache() -> None:
+    """Forget the related lines read lately."""
+    _SEEN_RELATED.clear()
+
+
 class EventReader:
     def __init__(self, src: str, fast: bool, lead: str = "") -> None:
         self.src = src
@@ -341,18 +353,24 @@ class EventReader:
 
     def _related_run(self, i: int, related: list[Related]) -> int:
         lines, marks, n = self.lines, self.marks, len(self.lines)
+        seen = _SEEN_RELATED
         while i < n:
             line = lines[i]
-            if not line.strip(BLANK):
-                i += 1
-                continue
-            got = related_item(line)
-            if got is None:
-                break
-            title, url, label, tags = got
-            rel = new_related(title, url, tags)
-            related.append(rel)
-            marks.append(("related", (rel, CONTEXT_LABELS[label]), i, i + 1))
+            pair = seen.get(line)
+            if pair is None:
+                if not line.strip(BLANK):
+                    i += 1
+                    continue
+                got = related_item(line)
+                if got is None:
+                    break
+                title, url, label, tags = got
+                pair = (new_related(title, url, tags), CONTEXT_LABELS[label])
+                if len(seen) >= _SEEN_MAX:
+                    seen.clear()  # (dropping the oldest one by one costs more)
+                seen[line] = pair
+            related.append(pair[0])
+            marks.append(("related", pair, i, i + 1))
             i += 1
         return i
 
