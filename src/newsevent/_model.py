@@ -28,8 +28,10 @@ def _check_text(value: str, what: str, *, single_line: bool = True) -> None:
 
 
 # One regex for the common case of the rules below; the slow path explains failures.
-_IN = "\t\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff"
-_EDGE = "\x21-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff"
+# Written as complements: the same sets (tab, space and every XML character; every XML
+# character but the blanks), compiled several times faster at import.
+_IN = "^\x00-\x08\x0a-\x1f\ud800-\udfff\ufffe\uffff"
+_EDGE = "^\x00-\x20\ud800-\udfff\ufffe\uffff"
 _GOOD_LINE = re.compile(f"(?:[{_EDGE}](?:[{_IN}]*[{_EDGE}])?)?")
 
 

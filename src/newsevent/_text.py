@@ -9,7 +9,7 @@ from ._errors import ParseError
 
 # XML 1.0 "Char" production; every other character is refused by the model so
 # that every value can be written as XML and read back.
-_NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_NOT_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 BLANK = " \t"
 
 
