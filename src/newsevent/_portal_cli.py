@@ -10,9 +10,7 @@ import os
 import re
 import sys
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Iterator, Sequence
 from multiprocessing import get_context
 from typing import Any, NamedTuple
@@ -418,6 +416,9 @@ class FetchError(Exception):
 
 def _get(url: str, args: argparse.Namespace) -> dict[str, Any]:
     """GET ``url`` as JSON, retrying with exponential backoff on lag, 429 and 5xx."""
+    import urllib.error  # (here: 30 ms of imports every other command need not pay)
+    import urllib.request
+
     wait = args.backoff
     last = ""
     for attempt in range(max(1, args.retries)):
