@@ -272,3 +272,30 @@ def test_escape(value: str, escaped: str) -> None:
 def test_literal(value: str, written: str) -> None:
     assert _inline.literal(value) == written
     assert _inline.nodes(written, fast=False) == ([("text", value)] if value else [])
+
+
+@pytest.mark.parametrize(
+    ("src", "nodes", "text"),
+    [
+        # Autolinks: the url as written, "mailto:" for an address.
+        ("<http://x.org/a>", [("link", "http://x.org/a", "http://x.org/a")], None),
+        ("<a@b.org>", [("link", "a@b.org", "mailto:a@b.org")], None),
+        # Strong emphasis and a hard line break are written back as written.
+        ("**x** y", [("text", "**x** y")], "**x** y"),
+        ("a  \nb", [("text", "a\\\nb")], "a\\\nb"),
+        # A link inside emphasis, an image inside a link, a link inside strong emphasis.
+        ("*[a](b)*", [("em", "[a](b)")], "*[a](b)*"),
+        ("[![i](j)](k)", [("link", "![i](j)", "k")], "[![i](j)](k)"),
+        ("**[a](b)**", [("text", "**[a](b)**")], "**[a](b)**"),
+        # A link with a title is text, its title written back in double quotes.
+        ("[a](b 't') c", [("text", '[a](b "t") c')], '[a](b "t") c'),
+        # Entities are not decoded in a code span.
+        ("`&amp;`", [("text", "`&amp;`")], "`&amp;`"),
+    ],
+)
+def test_mistune_reading_flattened(src: str, nodes: list[_inline.Node], text: str | None) -> None:
+    assert _inline.nodes(src, fast=False) == nodes
+    assert _inline.nodes(src) == nodes
+    if text is None:  # a link alone: its text form is the link as written
+        text = f"[{nodes[0][1]}]({nodes[0][2]})"
+    assert _inline.text(src, fast=False) == _inline.text(src) == text
