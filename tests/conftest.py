@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+from newsevent import _text
+
 settings.register_profile(
     "ci",
     derandomize=True,
@@ -61,3 +63,11 @@ def corpus() -> Path:
             pytest.fail(msg)
         pytest.skip(msg)
     return root
+
+
+@pytest.fixture(autouse=True)
+def _cold_caches() -> None:
+    # Each test reads its lines afresh: otherwise a line remembered by an earlier test hides
+    # the code under it, from the test and from the mutation tester (a mutant of a function
+    # the memo skips would survive, and the test would not be selected for it).
+    _text.clear_caches()
