@@ -560,3 +560,14 @@ def test_a_new_threads_parser_keeps_the_limits() -> None:
     thread.join()
     assert len(got) == 1 and got[0][0] == "error"
     assert got[0][1].startswith("malformed XML: Excessive depth in document: 256")
+
+
+def test_an_event_is_written_in_the_default_namespace() -> None:
+    # No prefix: the writer declares the vocabulary as the default namespace.
+    assert _xml.dumps(Event(date=dt.date(2012, 11, 8), title="t")) == (
+        "<?xml version='1.0' encoding='UTF-8'?>\n"
+        '<event xmlns="urn:x-newsevent:1" version="2" date="2012-11-08">\n'
+        "  <title>t</title>\n"
+        "  <body/>\n"
+        "</event>\n"
+    )
