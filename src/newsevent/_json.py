@@ -63,19 +63,28 @@ def _strict_str(value: Any, _type: Any) -> str:
     return value
 
 
+def _strict_bool(value: Any, _type: Any) -> bool:
+    # cattrs would call bool(): "false" and 1 would read as True.
+    if type(value) is not bool:
+        raise TypeError(f"expected true or false, not {type(value).__name__}")
+    return value
+
+
 def _date(value: Any, _type: Any) -> _dt.date:
-    if not isinstance(value, str) or len(value) != 10:
+    # The pattern, not just the length: Python 3.11 also reads week dates ("2012-W45-4").
+    if not isinstance(value, str) or not ok.iso_date(value):
         raise ValueError(f"expected an ISO date 'YYYY-MM-DD', not {value!r}")
     return _dt.date.fromisoformat(value)
 
 
 def _datetime(value: Any, _type: Any) -> _dt.datetime:
-    if not isinstance(value, str) or len(value) != 19 or value[10] != "T":
+    if not isinstance(value, str) or not ok.iso_timestamp(value):
         raise ValueError(f"expected 'YYYY-MM-DDTHH:MM:SS', not {value!r}")
     return _dt.datetime.fromisoformat(value)
 
 
 converter.register_structure_hook(str, _strict_str)
+converter.register_structure_hook(bool, _strict_bool)
 converter.register_structure_hook(_dt.date, _date)
 converter.register_structure_hook(_dt.datetime, _datetime)
 converter.register_unstructure_hook(_dt.date, lambda d: d.isoformat())
