@@ -96,3 +96,26 @@ def test_related_lines_read_once_are_remembered_bounded_and_forgotten(
     ev = newsevent.parse(page.format("\n".join(lines)))
     assert isinstance(ev, newsevent.Event)
     assert ev.related == first.related and len(event._SEEN_RELATED) == 1  # emptied at 3
+
+
+def test_related_lines_are_remembered_without_their_number() -> None:
+    from newsevent._md import event
+
+    _text.clear_caches()
+    page = "### [2012-11-8](/news/2012/11/8/index.md)\n\n# T\n\n### Related:\n\n{}\n"
+    item = ". [Event](/news/2012/11/1/e.md) _Context: A_"
+    first = newsevent.parse(page.format("1" + item))
+    later = newsevent.parse(page.format("2. [Other](/o.md) _Context: B_\n123456789" + item))
+    assert isinstance(first, newsevent.Event) and isinstance(later, newsevent.Event)
+    assert later.related[1] is first.related[0]  # found again under another number
+    assert set(event._SEEN_RELATED) == {item, ". [Other](/o.md) _Context: B_"}
+    # Each page still writes back as read, numbers included.
+    assert newsevent.markdown.dumps(later).endswith("\n123456789" + item + "\n")
+    # A line whose number is not ASCII digits is remembered whole (and read the same).
+    # (mistune, like the fast path, takes any Unicode digit for an item number.)
+    _text.clear_caches()
+    odd = "١" + item  # ARABIC-INDIC DIGIT ONE
+    got = newsevent.parse(page.format(odd))
+    assert got == event.loads(page.format(odd), fast=False)
+    assert isinstance(got, newsevent.Event) and got.related == first.related
+    assert list(event._SEEN_RELATED) == [odd]

@@ -72,7 +72,8 @@ def _related_item(
 
 
 # Related lines read lately, with their value: an archive lists a related event on many
-# pages, word for word, and values are immutable, so pages may share them. At most
+# pages, word for word (but for its number), and values are immutable, so pages may share
+# them. At most
 # _SEEN_MAX lines (a few MiB), emptied when full and by newsevent._text.clear_caches().
 _SEEN_RELATED: dict[str, tuple[Related, Language]] = {}
 _SEEN_MAX = 8192
@@ -356,7 +357,11 @@ class EventReader:
         seen = _SEEN_RELATED
         while i < n:
             line = lines[i]
-            pair = seen.get(line)
+            # The item number is no part of the value: "3. [a](b) _Context: c_" is
+            # remembered as ". [a](b) _Context: c_", found again under any number.
+            j = line.find(".", 1, 10)
+            key = line[j:] if j > 0 and line[:j].isdigit() and line[:j].isascii() else line
+            pair = seen.get(key)
             if pair is None:
                 if not line.strip(BLANK):
                     i += 1
@@ -368,7 +373,7 @@ class EventReader:
                 pair = (new_related(title, url, tags), CONTEXT_LABELS[label])
                 if len(seen) >= _SEEN_MAX:
                     seen.clear()  # (dropping the oldest one by one costs more)
-                seen[line] = pair
+                seen[key] = pair
             related.append(pair[0])
             marks.append(("related", pair, i, i + 1))
             i += 1
