@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -187,3 +188,43 @@ def test_schema_is_valid_json() -> None:
         schema["$defs"][k]["properties"]["format"]["const"] for k in ("event", "day", "front")
     ]
     assert consts == ["newsevent.event", "newsevent.day", "newsevent.front"]
+
+
+ZH_EVENT = """### [2015-05-24](/news/2015/05/24/index.md)
+
+# 年 a
+
+### 信息来源:
+
+1. [ABC](http://abc.example/x)
+"""
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_standard_output_in_its_own_encoding_or_a_clear_error(tmp_path: Path, jobs: str) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.md").write_text(newsevent.example(), encoding="utf-8")
+    (src / "b.md").write_text(ZH_EVENT, encoding="utf-8")
+    cmd = [EXE or sys.executable, *([] if EXE else ["-m", "newsevent"])]
+    cmd += ["convert", str(src), "--to", "json", "--jsonl", "--jobs", jobs]
+    utf8 = subprocess.run(cmd, capture_output=True, timeout=120)
+    assert utf8.returncode == 0, utf8.stderr
+    expected = "".join(
+        newsevent.dumps(newsevent.parse(p.read_text("utf-8")), "json") + "\n"
+        for p in sorted(src.iterdir())
+    ).encode("utf-8")
+    assert utf8.stdout == expected
+    env = {**os.environ, "PYTHONIOENCODING": "utf-16-le"}
+    other = subprocess.run(cmd, capture_output=True, timeout=120, env=env)
+    assert other.returncode == 0, other.stderr
+    assert other.stdout == expected.decode("utf-8").encode("utf-16-le")
+    env["PYTHONIOENCODING"] = "ascii"
+    ascii_ = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env)
+    assert ascii_.returncode == 1
+    assert ascii_.stderr.splitlines() == [
+        "newsevent: cannot write standard output: its encoding, ascii, cannot hold '\\u5e74'; "
+        "write to a file with -o, or set PYTHONIOENCODING=utf-8",
+        "newsevent: stopped: 1 converted, 0 failed, 1 not done",
+    ]
+    assert ascii_.stdout == newsevent.dumps(newsevent.parse(newsevent.example()), "json") + "\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import collections
 import os
 import signal
@@ -224,7 +225,7 @@ DONE, FAILED, SKIPPED, CURRENT, UNWRITABLE = "done", "failed", "skipped", "curre
 class _Done(NamedTuple):
     source: str
     status: str
-    text: str | None = None
+    text: bytes | None = None  # UTF-8, encoded by the worker: the main process only copies it
     message: str | None = None
 
 
@@ -287,15 +288,16 @@ def _convert_one(task: _Task) -> _Done:
     except Exception as exc:  # a bug: report it against the file and go on
         msg = f"{task.source}: internal error: {type(exc).__name__}: {exc}"
         return _Done(task.source, FAILED, None, msg)
+    data = text.encode("utf-8")
     if target is None:
-        return _Done(task.source, DONE, text)
+        return _Done(task.source, DONE, data)
     try:
         _folder(target)
     except OSError as exc:
         where = exc.filename or os.path.dirname(target)
         return _Done(task.source, UNWRITABLE, None, f"cannot create directory {where}: {_why(exc)}")
     try:
-        write_bytes(target, text.encode("utf-8"), durable=task.durable)
+        write_bytes(target, data, durable=task.durable)
     except OSError as exc:
         return _Done(task.source, UNWRITABLE, None, _write_error(exc, target))
     return _Done(task.source, DONE)
@@ -631,14 +633,14 @@ class _Out:
         except OSError as exc:
             raise _Unwritable(_write_error(exc, str(path))) from None
 
-    def write(self, text: str) -> None:
+    def write(self, data: bytes) -> None:
         if self.file is not None:
             try:
-                self.file.write(text.encode("utf-8"))
+                self.file.write(data)
             except OSError as exc:
                 raise _Unwritable(_write_error(exc, str(self.path))) from None
         else:
-            _stdout(text)
+            _stdout(data)
 
     def finish(self, keep: bool) -> None:
         if self.file is None:
@@ -662,17 +664,40 @@ class _PipeClosed(Exception):
     pass
 
 
-def _stdout(text: str | None) -> None:
-    """Write to standard output (None: flush it), turning failures into clear errors."""
+class _Stdout:
+    text = False  # text written to sys.stdout since its last flush
+
+
+def _stdout(text: str | bytes | None) -> None:
+    """Write to standard output (None: flush it), turning failures into clear errors.
+
+    Bytes are UTF-8: copied as they are when standard output is UTF-8, decoded otherwise.
+    """
     try:
-        if text is not None:
+        if isinstance(text, bytes):
+            raw = getattr(sys.stdout, "buffer", None)
+            if raw is not None and codecs.lookup(sys.stdout.encoding or "ascii").name == "utf-8":
+                if _Stdout.text:  # what was written as text goes first
+                    sys.stdout.flush()
+                    _Stdout.text = False
+                raw.write(text)
+            else:
+                sys.stdout.write(text.decode("utf-8"))
+        elif text is not None:
             sys.stdout.write(text)
+            _Stdout.text = True
         else:
             sys.stdout.flush()
+            _Stdout.text = False
     except BrokenPipeError:
         raise _PipeClosed from None
     except OSError as exc:
         raise _Unwritable(f"cannot write standard output: {_why(exc)}") from None
+    except UnicodeEncodeError as exc:
+        raise _Unwritable(
+            f"cannot write standard output: its encoding, {exc.encoding}, cannot hold "
+            f"{exc.object[exc.start]!r}; write to a file with -o, or set PYTHONIOENCODING=utf-8"
+        ) from None
 
 
 def _stdin(args: argparse.Namespace) -> int:
@@ -735,11 +760,11 @@ def _convert(args: argparse.Namespace) -> int:
             return False
         if late and result.text is not None:
             return True  # converted after the stop, never written out: not done
+        if result.text is not None and out is not None:
+            out.write(result.text)  # (counted once written)
         count[result.status] += 1
         if result.message is not None:
             progress.message(result.message)
-        if result.text is not None and out is not None:
-            out.write(result.text)
         if progress.on:
             progress.update(sum(count[k] for k in (DONE, FAILED, SKIPPED, CURRENT)), count[FAILED])
         return True
