@@ -280,6 +280,22 @@ def test_literal(value: str, written: str) -> None:
         # Autolinks: the url as written, "mailto:" for an address.
         ("<http://x.org/a>", [("link", "http://x.org/a", "http://x.org/a")], None),
         ("<a@b.org>", [("link", "a@b.org", "mailto:a@b.org")], None),
+        # ... not percent-encoded, not decoded, in page order among the other links.
+        ("<http://x.org/ä>", [("link", "http://x.org/ä", "http://x.org/ä")], None),
+        (
+            "[x](/ä) <http://x.org/ä?q&amp;r> [y](/ä) <a@b.org>",
+            [
+                ("link", "x", "/ä"),
+                ("text", " "),
+                ("link", "http://x.org/ä?q&r", "http://x.org/ä?q&amp;r"),
+                ("text", " "),
+                ("link", "y", "/ä"),
+                ("text", " "),
+                ("link", "a@b.org", "mailto:a@b.org"),
+            ],
+            "[x](/ä) [http://x.org/ä?q&r](http://x.org/ä?q&amp;r) [y](/ä)"
+            " [a@b.org](mailto:a@b.org)",
+        ),
         # Strong emphasis and a hard line break are written back as written.
         ("**x** y", [("text", "**x** y")], "**x** y"),
         ("a  \nb", [("text", "a\\\nb")], "a\\\nb"),

@@ -68,25 +68,33 @@ class _Hrefs:
 
     def url(self, token: dict[str, Any]) -> str:
         encoded: str = token["attrs"]["url"]
-        auto = token.get("_autolink")
-        if auto is not None:
-            raw: str = auto[1:-1]
-            return raw if escape_url(raw) == encoded else "mailto:" + raw
         if self.found is None:
-            self.found = []
+            found: list[tuple[int, str, str]] = []
             for m in _CLOSE.finditer(self.src):
                 href, _end = parse_link_href(self.src, m.end())
                 if href is not None:
                     href = unescape_char(href)
-                    self.found.append((escape_url(href), unescape(href)))
+                    found.append((m.start(), escape_url(href), unescape(href)))
+            if "<" in self.src:  # autolinks: the text between < and > is the url, as written
+                for m in _AUTO_LINK.finditer(self.src):
+                    raw = m[1] or "mailto:" + m[2]
+                    found.append((m.start(), escape_url(raw), raw))
+                found.sort(key=lambda f: f[0])
+            self.found = [(enc, written) for _, enc, written in found]
         for i, (enc, written) in enumerate(self.found):
             if enc == encoded:
                 del self.found[i]
                 return written
-        return encoded  # pragma: no cover - every link token has its "](" in the line
+        return encoded  # pragma: no cover - every link token is found in its line
 
 
 _CLOSE = re.compile(r"\]\(")
+# mistune's two autolink rules: <scheme:…> (group 1) and <address> (group 2).
+_AUTO_LINK = re.compile(
+    r"<([A-Za-z][A-Za-z0-9.+-]{1,31}:[^<>\x00-\x20]*)>"
+    r"|<([a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
+    r"(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*)>"
+)
 
 
 def _flat(tokens: list[dict[str, Any]], hrefs: _Hrefs) -> str:
