@@ -17,6 +17,7 @@ from newsevent import json as nejson
 from newsevent import markdown as nemd
 from newsevent import xml as nexml
 from newsevent._md import event as _markdown
+from newsevent._spelling import all_marks
 from tests.corpus import event_pages
 
 
@@ -27,7 +28,7 @@ def _pages(root: Path) -> list[tuple[Path, str]]:
 
 def _marks(page: newsevent.Page) -> object:
     assert page.spelling is not None
-    return page.spelling._marks
+    return all_marks(page.spelling)
 
 
 def _revalidated(ev: newsevent.Event) -> bool:

@@ -13,6 +13,7 @@ import newsevent
 from newsevent import ParseError, _inline
 from newsevent._md import event as _markdown
 from newsevent._model import new_related, new_source
+from newsevent._spelling import all_marks
 from tests import strategies as S
 
 
@@ -277,7 +278,7 @@ def _outcome(src: str, *, fast: bool) -> tuple[newsevent.Event, object] | str:
     except ParseError as exc:
         return str(exc)
     assert ev.spelling is not None
-    return ev, ev.spelling._marks
+    return ev, all_marks(ev.spelling)
 
 
 @pytest.mark.parametrize("fmt", ["markdown", "json", "xml", "html"])

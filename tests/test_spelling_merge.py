@@ -456,3 +456,46 @@ def test_a_section_added_after_a_first_section_without_entries() -> None:
     assert newsevent.parse(out) == new
     # The new section takes the canonical blank line; the old blank lines follow it.
     assert out == front.replace("## Opinion\n\n\n", "## Opinion\n\n## X\n\n\n")
+
+
+# ---------------------------------------------------------------- day pages
+
+DAY = (
+    "## [2007-01-12](/zh/news/2007/01/12/index.md)\n\n"
+    "##### 美国\n"
+    "### [ 甲。](/zh/news/2007/01/12/a.md)\n"
+    "甲 &amp; 乙\n"
+    "##### 索马里\n"
+    "### [乙。 ](/zh/news/2007/01/12/b.md)\n"
+    "_消息: 索马里_\n"
+    "##### 美国\n"
+    "### [丙。](/zh/news/2007/01/12/c.md)\n"
+    "## [前一天...](/zh/news/2007/01/11/index.md)\n"
+)
+
+
+def _day(text: str = DAY) -> newsevent.DayPage:
+    day = newsevent.parse(text)
+    assert isinstance(day, newsevent.DayPage)
+    return day
+
+
+def test_moved_entries_take_their_own_lines_with_them() -> None:
+    day = _day()
+    a, b, c = day.entries
+    lines = DAY.splitlines(keepends=True)
+    # Each entry moves with its category, summary and context lines, as written.
+    swapped = attrs.evolve(day, entries=(b, a, c))
+    assert newsevent.dumps(swapped) == "".join(lines[:2] + lines[5:8] + lines[2:5] + lines[8:])
+    swapped = attrs.evolve(day, entries=(c, b, a))
+    expected = lines[:2] + lines[8:10] + lines[5:8] + lines[2:5] + lines[10:]
+    assert newsevent.dumps(swapped) == "".join(expected)
+
+
+def test_an_entry_with_a_new_title_keeps_its_other_lines_as_written() -> None:
+    day = _day()
+    a, b, c = day.entries
+    retitled = attrs.evolve(day, entries=(attrs.evolve(a, title="丁"), b, c))
+    lines = DAY.splitlines(keepends=True)
+    lines[3] = "### [丁 ](/zh/news/2007/01/12/a.md)\n"  # (the Chinese layout's blank)
+    assert newsevent.dumps(retitled) == "".join(lines)

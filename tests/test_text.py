@@ -6,6 +6,7 @@ import pytest
 
 import newsevent
 from newsevent import _inline, _text
+from newsevent._spelling import all_marks
 
 
 @pytest.fixture(autouse=True)
@@ -89,7 +90,7 @@ def test_related_lines_read_once_are_remembered_bounded_and_forgotten(
     # Read without the memo (mistune), the page is the same, spelling blocks included.
     slow = event.loads(page.format("\n".join(lines)), fast=False)
     assert slow == first and slow.spelling and first.spelling
-    assert slow.spelling._marks == first.spelling._marks
+    assert all_marks(slow.spelling) == all_marks(first.spelling)
     _text.clear_caches()
     assert event._SEEN_RELATED == {}
     monkeypatch.setattr(event, "_SEEN_MAX", 3)

@@ -30,8 +30,22 @@ class Block(NamedTuple):
     """What follows up to the next block: blank lines and lines that carry no value."""
 
 
+class Owned(NamedTuple):
+    """A block's value aligned together with the value of the block it belongs to: it
+    moves with its owner, and keeps its text while its own value is the same."""
+
+    value: Hashable
+    owner: Hashable
+
+
 Mark = tuple[str, Hashable, int, int]
 """A block as the reader finds it: field, value, first line and the line after the last."""
+
+Run = tuple[str, tuple[Hashable, ...], "tuple[Hashable, ...] | None", tuple[int, ...]]
+"""One-line blocks of one field read in a row: field, values, the language of each (or
+None) and the line of each. The mark of item ``k`` is ``(field, (values[k], languages[k])
+or values[k], lines[k], lines[k] + 1)``; a run keeps a page's commonest blocks in a few
+objects instead of a tuple each (pages are kept by the thousand)."""
 
 _EOL = re.compile(r"\r\n|\r|\n")
 _NUMBER = re.compile(r"\d+")
@@ -53,11 +67,14 @@ class Spelling:
     canonical layout.
     """
 
-    __slots__ = ("_blocks", "_fingerprint", "_lead", "_marks", "_text")
+    __slots__ = ("_blocks", "_fingerprint", "_lead", "_marks", "_runs", "_text")
 
-    def __init__(self, text: str, marks: Sequence[Mark], lead: str = "") -> None:
+    def __init__(
+        self, text: str, marks: Sequence[Mark], lead: str = "", runs: Sequence[Run] = ()
+    ) -> None:
         self._text = text
         self._marks = tuple(marks)
+        self._runs = tuple(runs)
         self._lead = lead
         self._blocks: tuple[Block, ...] | None = None
         self._fingerprint: tuple[Any, ...] | None = None
@@ -71,15 +88,15 @@ class Spelling:
     def blocks(self) -> tuple[Block, ...]:
         """The page cut into blocks, in page order."""
         if self._blocks is None:
-            self._blocks = _cut(self._text, self._marks)
+            self._blocks = _cut(self._text, all_marks(self))
         return self._blocks
 
     @property
     def head(self) -> str:
         """What stands before the first block (a byte-order mark, blank lines)."""
-        if not self._marks:
+        if not self._marks and not self._runs:
             return self.text
-        first = min(m[2] for m in self._marks)
+        first = min([m[2] for m in self._marks] + [r[3][0] for r in self._runs])
         return self._lead + self._text[: _line_starts(self._text)[first]]
 
     @property
@@ -89,21 +106,37 @@ class Spelling:
         return m.group() if m else "\n"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild, (self._text, self._marks, self._lead, self._fingerprint))
+        return (_rebuild, (self._text, self._marks, self._lead, self._fingerprint, self._runs))
 
     def __repr__(self) -> str:
-        return f"<Spelling of {len(self._marks)} blocks>"
+        return f"<Spelling of {len(all_marks(self))} blocks>"
 
 
-def _rebuild(text: str, marks: tuple[Mark, ...], lead: str, fp: tuple[Any, ...] | None) -> Spelling:
-    sp = Spelling(text, marks, lead)
+def _rebuild(
+    text: str,
+    marks: tuple[Mark, ...],
+    lead: str,
+    fp: tuple[Any, ...] | None,
+    runs: tuple[Run, ...] = (),
+) -> Spelling:
+    sp = Spelling(text, marks, lead, runs)
     sp._fingerprint = fp
     return sp
 
 
-def _cut(text: str, marks: tuple[Mark, ...]) -> tuple[Block, ...]:
+def all_marks(spelling: Spelling) -> list[Mark]:
+    """Every mark of ``spelling``, runs spelled out, in line order."""
+    marks = list(spelling._marks)
+    for field, values, languages, lines in spelling._runs:
+        for k, line in enumerate(lines):
+            value = values[k] if languages is None else (values[k], languages[k])
+            marks.append((field, value, line, line + 1))
+    marks.sort(key=lambda m: m[2])
+    return marks
+
+
+def _cut(text: str, ordered: list[Mark]) -> tuple[Block, ...]:
     starts = _line_starts(text)
-    ordered = sorted(marks, key=lambda m: m[2])
     out: list[Block] = []
     for n, (field, value, first, end) in enumerate(ordered):
         nxt = ordered[n + 1][2] if n + 1 < len(ordered) else len(starts)
@@ -173,8 +206,18 @@ def merge(old: Spelling, new: Spelling) -> str:
                     match_n[ni[b]] = oi[a]
                     n_of[oi[a]] = ni[b]
                     kept[oi[a]] = True
-                    if tag == "replace":
+                    if tag == "replace" and not _same_own_value(o[oi[a]].value, n[ni[b]].value):
                         replaced[oi[a]] = ni[b]
+    for j, i in enumerate(match_n):
+        # A block that belongs to another stays in place only while its owner does.
+        value = n[j].value
+        if i is not None and isinstance(value, Owned):
+            mine, theirs = _owner(n, j, value.owner), _owner(o, i, o[i].value.owner)  # type: ignore[attr-defined]
+            if mine is None or theirs is None or match_n[mine] != theirs:
+                match_n[j] = None
+                kept[i] = False
+                del n_of[i]
+                replaced.pop(i, None)
     for i, ob in enumerate(o):
         # A heading stays while a block it introduces stays (a kept extra line, say).
         if ob.field.startswith("head:") and not kept[i]:
@@ -184,6 +227,11 @@ def merge(old: Spelling, new: Spelling) -> str:
                     kept[i] = True
                     break
                 k += 1
+    # A block that moved (gone from its old place, its value new elsewhere) keeps its text.
+    moved: dict[tuple[str, Hashable], list[int]] = {}
+    for i, ob in enumerate(o):
+        if not kept[i]:
+            moved.setdefault((ob.field, ob.value), []).append(i)
     after: dict[int, list[int]] = {}
     anchor = -1
     for j, m in enumerate(match_n):
@@ -206,7 +254,9 @@ def merge(old: Spelling, new: Spelling) -> str:
             tail = None
         for k, j in enumerate(group):
             trivia = tail if (tail is not None and k == len(group) - 1) else n[j].trivia
-            out.append(_Out(n[j].field, n[j].text, trivia, False))
+            same = moved.get((n[j].field, n[j].value))
+            text = o[same.pop(0)].text if same else n[j].text
+            out.append(_Out(n[j].field, text, trivia, False))
 
     insert(-1)
     for i, ob in enumerate(o):
@@ -224,6 +274,19 @@ def merge(old: Spelling, new: Spelling) -> str:
         insert(i)
     _renumber(out, o, n)
     return old.head + "".join(x.text + x.trivia for x in out)
+
+
+def _owner(blocks: Sequence[Block], at: int, owner: Hashable) -> int | None:
+    # The nearest block whose value is ``owner``: the owned block's own entry.
+    for d in range(1, len(blocks)):
+        for k in (at - d, at + d):
+            if 0 <= k < len(blocks) and blocks[k].value == owner:
+                return k
+    return None
+
+
+def _same_own_value(old: Hashable, new: Hashable) -> bool:
+    return isinstance(old, Owned) and isinstance(new, Owned) and old.value == new.value
 
 
 def _heading_not_needed(n: tuple[Block, ...], match_n: list[int | None], j: int) -> bool:

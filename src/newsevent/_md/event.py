@@ -27,7 +27,7 @@ from .._model import (
     new_related,
     new_source,
 )
-from .._spelling import Mark, Spelling
+from .._spelling import Mark, Run, Spelling
 from .._text import BLANK, as_text
 from .common import (
     CHANGES_HEADING,
@@ -92,6 +92,7 @@ class EventReader:
         self.fast = fast
         self.extra: list[str] = []
         self.marks: list[Mark] = []
+        self.runs: list[Run] = []
 
     def keep(self, line: str, lineno: int) -> None:
         """A line the reader does not understand: kept verbatim, in place."""
@@ -159,7 +160,7 @@ class EventReader:
         sections = self._sections(i)
         slug = self._slug(formats, date, prefix, formats_line)
         sources, cover, related, changes, language = sections
-        spelling = Spelling(self.src, self.marks, self.lead)
+        spelling = Spelling(self.src, self.marks, self.lead, self.runs)
         extra = tuple(self.extra)
         if (
             not extra
@@ -353,8 +354,11 @@ class EventReader:
     # general loop of _sections takes over at the first line these do not take.
 
     def _related_run(self, i: int, related: list[Related]) -> int:
-        lines, marks, n = self.lines, self.marks, len(self.lines)
+        lines, n = self.lines, len(self.lines)
         seen = _SEEN_RELATED
+        values: list[Related] = []
+        languages: list[Language] = []
+        rows: list[int] = []
         while i < n:
             line = lines[i]
             # The item number is no part of the value: "3. [a](b) _Context: c_" is
@@ -374,13 +378,19 @@ class EventReader:
                 if len(seen) >= _SEEN_MAX:
                     seen.clear()  # (dropping the oldest one by one costs more)
                 seen[key] = pair
-            related.append(pair[0])
-            marks.append(("related", pair, i, i + 1))
+            values.append(pair[0])
+            languages.append(pair[1])
+            rows.append(i)
             i += 1
+        if rows:
+            related += values
+            self.runs.append(("related", tuple(values), tuple(languages), tuple(rows)))
         return i
 
     def _source_run(self, i: int, sources: list[Source]) -> int:
-        lines, marks, n = self.lines, self.marks, len(self.lines)
+        lines, n = self.lines, len(self.lines)
+        values: list[Source] = []
+        rows: list[int] = []
         while i < n:
             line = lines[i]
             if not line.strip(BLANK):
@@ -391,10 +401,12 @@ class EventReader:
                 break
             if got[0] == COVER_IMAGE:
                 break
-            source = new_source(*got)
-            sources.append(source)
-            marks.append(("sources", source, i, i + 1))
+            values.append(new_source(*got))
+            rows.append(i)
             i += 1
+        if rows:
+            sources += values
+            self.runs.append(("sources", tuple(values), None, tuple(rows)))
         return i
 
     @staticmethod

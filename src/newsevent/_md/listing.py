@@ -16,7 +16,7 @@ from .._model import (
     good_line,
     new_entry,
 )
-from .._spelling import Mark, Spelling
+from .._spelling import Mark, Owned, Spelling
 from .._text import BLANK, bad_char
 from .common import (
     CONTEXT_LABELS,
@@ -171,12 +171,15 @@ class ListingReader:
                     fields.pop("checked", None)
                     entry = build(lambda: Entry(**fields), current_no)  # type: ignore[arg-type]
                 out.append(entry)
-                # Each line is aligned on its own value: a new title keeps the summary.
+                # The other lines of an entry are aligned on their entry too, so that they
+                # move with it; each keeps its text while its own value stays (a new title
+                # keeps the summary line as written).
+                key = (entry.title, entry.url)
                 values: dict[str, Hashable] = {
-                    "entry": (entry.title, entry.url),
-                    "entry.category": entry.category,
-                    "entry.summary": entry.summary,
-                    "entry.context": (entry.context, self.language),
+                    "entry": key,
+                    "entry.category": Owned(entry.category, key),
+                    "entry.summary": Owned(entry.summary, key),
+                    "entry.context": Owned((entry.context, self.language), key),
                 }
                 for part, at in parts:
                     self.marks.append((part, values[part], at, at + 1))
