@@ -599,7 +599,9 @@ def _plan(args: argparse.Namespace) -> tuple[list[_Task], list[Problem]]:
                 item, target, args.from_, args.to, indent, args.update, not to_dir, args.canonical
             )
             tasks.append(task)
-    _set_inputs(frozenset(os.path.abspath(t.source) for t in tasks))
+    # Only a run that writes files needs its inputs, never to overwrite one.
+    writes = to_dir or (args.output is not None and not args.jsonl)
+    _set_inputs(frozenset(os.path.abspath(t.source) for t in tasks) if writes else frozenset())
     return tasks, problems
 
 
