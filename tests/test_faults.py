@@ -385,6 +385,51 @@ def test_a_closed_standard_output_ends_the_run_quietly(tmp_path: Path) -> None:
     assert isinstance(newsevent.loads(first, "json"), newsevent.Event)
 
 
+def test_jsonl_with_jobs_takes_tasks_as_the_walk_finds_them(tmp_path: Path) -> None:
+    # --jsonl --jobs 2 starts converting before the walk ends; the result, the messages
+    # and the summary are those of --jobs 1, which walks the whole tree first.
+    src = pages(tmp_path / "in", 300)
+    (src / "2024" / "broken.md").write_text("# no date\n", encoding="utf-8")
+    os.mkfifo(src / "2024" / "02" / "x.md")
+    one = run("convert", src, "--to", "json", "--jsonl", "--jobs", "1")
+    two = run("convert", src, "--to", "json", "--jsonl", "--jobs", "2")
+    assert one.returncode == two.returncode == 1
+    assert two.stdout == one.stdout and len(one.stdout.splitlines()) == 300
+    assert sorted(two.stderr.splitlines()) == sorted(one.stderr.splitlines())
+    assert (
+        one.stderr.splitlines()[-1]
+        == two.stderr.splitlines()[-1]
+        == ("newsevent: 300 converted, 1 failed, 1 skipped")
+    )
+
+
+def test_jsonl_interrupted_before_the_walk_ends_says_so(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    for i in range(100):  # a folder per page, and each folder slow to list
+        (src / f"d{i:03d}").mkdir(parents=True)
+        (src / f"d{i:03d}" / "p.md").write_text(newsevent.example(), encoding="utf-8")
+    slow_walk = [{"call": "scandir", "match": str(src), "sleep": 0.1}]
+    with started("convert", src, "--to", "json", "--jsonl", "--jobs", "2", faults=slow_walk) as p:
+        assert p.stdout is not None
+        first = p.stdout.readline()  # converting has begun while the walk goes on
+        sent = time.monotonic()
+        os.killpg(p.pid, signal.SIGINT)
+        p.wait(TIMEOUT)
+        took = time.monotonic() - sent
+        # (not communicate(): it would miss what readline() has buffered)
+        assert p.stderr is not None
+        rest, err = p.stdout.read(), p.stderr.read()
+    assert p.returncode == 130 and took < 1.0
+    assert isinstance(newsevent.loads(first, "json"), newsevent.Event)
+    m = re.fullmatch(
+        r"newsevent: interrupted: (\d+) converted, 0 failed(?:, (\d+) not done)?"
+        r", the rest of the inputs not looked at\n",
+        err,
+    )
+    assert m is not None, err
+    assert int(m[1]) == len((first + rest).splitlines()) < 100
+
+
 # ------------------------------------------------------------------ atomic writes
 
 

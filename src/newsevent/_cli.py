@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import codecs
 import collections
+import itertools
 import os
 import signal
 import stat
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from multiprocessing import get_all_start_methods, get_context
 from multiprocessing.connection import Connection, wait
@@ -173,8 +174,28 @@ class _Stop(BaseException):
         self.signum = signum
 
 
+class _Hold:
+    """While a result is written out and counted, a stop signal waits until both are done,
+    so that the summary counts exactly what was written."""
+
+    depth = 0
+    pending: int | None = None
+
+
 def _raise_stop(signum: int, _frame: object) -> None:
+    if _Hold.depth:
+        _Hold.pending = signum
+        return
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt
     raise _Stop(signum)
+
+
+def _release() -> None:
+    """Act on a stop signal that came while held."""
+    signum, _Hold.pending = _Hold.pending, None
+    if signum is not None:
+        _raise_stop(signum, None)
 
 
 @contextmanager
@@ -185,8 +206,7 @@ def _stop_on_signals() -> Iterator[None]:
         return
     old = {s: signal.getsignal(s) for s in _SIGNALS}
     for s in _SIGNALS:
-        if s != signal.SIGINT:
-            signal.signal(s, _raise_stop)
+        signal.signal(s, _raise_stop)
     try:
         yield
     finally:
@@ -387,24 +407,31 @@ class _Workers:
         self.busy[conn].remove(index)
         self.ready[index] = results
 
-    def map(self, tasks: Sequence[_Task], chunk: int) -> Iterator[_Done]:
-        """Convert ``tasks`` in chunks of ``chunk``; yield the results in task order."""
-        chunks = [tasks[i : i + chunk] for i in range(0, len(tasks), chunk)]
+    def map(self, tasks: Iterable[_Task], chunk: int) -> Iterator[_Done]:
+        """Convert ``tasks`` in chunks of ``chunk``, taken from it as workers need them;
+        yield the results in task order."""
+        source = iter(tasks)
         sent = given = 0
+        more = True
         window = 4 * len(self.conns)  # chunks in flight or waiting: memory stays bounded
 
-        def feed(conn: Connection) -> None:
-            nonlocal sent
-            while len(self.busy[conn]) < 2 and sent < len(chunks) and sent - given < window:
-                conn.send((sent, chunks[sent]))
+        def feed(conn: Connection, most: int = 2) -> None:
+            nonlocal sent, more
+            while more and len(self.busy[conn]) < most and sent - given < window:
+                # Small chunks first, so that every worker starts at once.
+                part = list(itertools.islice(source, min(chunk, 4 << sent)))
+                if not part:
+                    more = False
+                    return
+                conn.send((sent, part))
                 self.busy[conn].append(sent)
                 sent += 1
 
         for conn in self.conns:
-            feed(conn)
+            feed(conn, 1)  # one chunk each to begin with: results come back the sooner
         procs = dict(zip(self.conns, self.procs, strict=True))
         sentinels = {p.sentinel: c for c, p in procs.items()}
-        while given < len(chunks):
+        while more or given < sent:
             if given in self.ready:
                 results = self.ready.pop(given)
                 given += 1
@@ -488,10 +515,13 @@ class _Progress:
     def __init__(self, mode: str, stream: IO[str], total: int) -> None:
         self.stream = stream
         self.total = total
-        # auto: only for a person watching a terminal, never when output is piped.
-        auto = mode == "auto" and stream.isatty() and sys.stdout.isatty()
-        self.on = total > 1 and (mode == "always" or auto)
+        self.on = total > 1 and self.wanted(mode, stream)
         self.last = 0.0
+
+    @staticmethod
+    def wanted(mode: str, stream: IO[str]) -> bool:
+        # auto: only for a person watching a terminal, never when output is piped.
+        return mode == "always" or (mode == "auto" and stream.isatty() and sys.stdout.isatty())
 
     def update(self, done: int, failed: int) -> None:
         now = time.monotonic()
@@ -565,8 +595,14 @@ def _prepare_parent(target: str) -> None:
     remove_stale(folder or ".", os.path.basename(target))
 
 
-def _plan(args: argparse.Namespace) -> tuple[list[_Task], list[Problem]]:
-    """The conversion tasks, once the output is ready, and the paths that will not be read."""
+class _Setup(NamedTuple):
+    to_dir: bool  # one output file per input, in the output directory
+    exclude: set[tuple[int, int]]  # (device, inode) of the output: never read as input
+    writes: bool  # the workers write files (else they hand the text back)
+
+
+def _prepare(args: argparse.Namespace) -> _Setup:
+    """Check the arguments and make the output ready, before any input is read."""
     sources: list[str] = args.sources
     many = len(sources) > 1 or any(os.path.isdir(s) for s in sources)
     to_dir = args.output is not None and not args.jsonl and many
@@ -581,27 +617,48 @@ def _plan(args: argparse.Namespace) -> tuple[list[_Task], list[Problem]]:
     elif args.output is not None:
         _prepare_parent(args.output)
     exclude = _exclude(args.output) if args.output is not None else set()
+    return _Setup(to_dir, exclude, to_dir or (args.output is not None and not args.jsonl))
+
+
+def _walk(args: argparse.Namespace, setup: _Setup) -> Iterator[_Task | Problem]:
+    """The conversion tasks, and the paths that will not be read, as the walk finds them."""
     indent = None if args.jsonl else args.indent
-    tasks, problems = [], []
-    for src in sources:
+    for src in args.sources:
         base = src if os.path.isdir(src) else os.path.dirname(src)
-        for item in scan(src, SUFFIXES, exclude):
+        for item in scan(src, SUFFIXES, setup.exclude):
             if isinstance(item, Problem):
-                problems.append(item)
+                yield item
                 continue
             target: str | None = None
-            if to_dir:
+            if setup.to_dir:
                 rel = os.path.splitext(os.path.relpath(item, base))[0] + SUFFIX[args.to]
                 target = os.path.join(args.output, rel)
-            elif args.output is not None and not args.jsonl:
+            elif setup.writes:
                 target = args.output
-            task = _Task(
-                item, target, args.from_, args.to, indent, args.update, not to_dir, args.canonical
+            yield _Task(
+                item,
+                target,
+                args.from_,
+                args.to,
+                indent,
+                args.update,
+                not setup.to_dir,
+                args.canonical,
             )
-            tasks.append(task)
+
+
+def _plan(args: argparse.Namespace, setup: _Setup) -> tuple[list[_Task], list[Problem]]:
+    """Every conversion task, and the paths that will not be read."""
+    tasks: list[_Task] = []
+    problems: list[Problem] = []
+    for item in _walk(args, setup):
+        if isinstance(item, Problem):
+            problems.append(item)
+        else:
+            tasks.append(item)
     # Only a run that writes files needs its inputs, never to overwrite one.
-    writes = to_dir or (args.output is not None and not args.jsonl)
-    _set_inputs(frozenset(os.path.abspath(t.source) for t in tasks) if writes else frozenset())
+    inputs = frozenset(os.path.abspath(t.source) for t in tasks) if setup.writes else None
+    _set_inputs(inputs or frozenset())
     return tasks, problems
 
 
@@ -743,12 +800,40 @@ def _convert(args: argparse.Namespace) -> int:
         _say(msg)
     if errors:
         return EXIT_FAILED
-    plan, problems = _plan(args)
-    progress = _Progress(args.progress, sys.stderr, len(plan))
+    setup = _prepare(args)
     count: collections.Counter[str] = collections.Counter()
-    for problem in problems:
-        count[SKIPPED if isinstance(problem.error, Skipped) else FAILED] += 1
-        progress.message(_error_text(problem.error, problem.path))
+    # JSON Lines from a tree with --jobs N: the workers start at once and take the tasks as
+    # the walk finds them (a progress bar, which needs the total, walks the tree first).
+    lazy = (
+        args.jsonl
+        and args.jobs > 1
+        and not _Progress.wanted(args.progress, sys.stderr)
+        and any(os.path.isdir(s) for s in args.sources)
+    )
+    walk = _Walked()
+    if lazy:
+        _set_inputs(frozenset())
+        plan: list[_Task] = []
+        progress = _Progress(args.progress, sys.stderr, 0)
+    else:
+        plan, problems = _plan(args, setup)
+        walk.tasks, walk.problems, walk.ended = len(plan), len(problems), True
+        progress = _Progress(args.progress, sys.stderr, len(plan))
+        for problem in problems:
+            count[SKIPPED if isinstance(problem.error, Skipped) else FAILED] += 1
+            progress.message(_error_text(problem.error, problem.path))
+
+    def tasks() -> Iterator[_Task]:
+        for item in _walk(args, setup):
+            if isinstance(item, Problem):
+                walk.problems += 1
+                count[SKIPPED if isinstance(item.error, Skipped) else FAILED] += 1
+                progress.message(_error_text(item.error, item.path))
+            else:
+                walk.tasks += 1
+                yield item
+        walk.ended = True
+
     out: _Out | None = None
     fatal: str | None = None
     status = EXIT_OK
@@ -762,23 +847,31 @@ def _convert(args: argparse.Namespace) -> int:
             return False
         if late and result.text is not None:
             return True  # converted after the stop, never written out: not done
-        if result.text is not None and out is not None:
-            out.write(result.text)  # (counted once written)
-        count[result.status] += 1
+        _Hold.depth += 1
+        try:
+            if result.text is not None and out is not None:
+                out.write(result.text)  # (counted once written)
+            count[result.status] += 1
+        finally:
+            _Hold.depth -= 1
+        _release()
         if result.message is not None:
             progress.message(result.message)
         if progress.on:
             progress.update(sum(count[k] for k in (DONE, FAILED, SKIPPED, CURRENT)), count[FAILED])
         return True
 
-    jobs = min(args.jobs, len(plan))
+    jobs = args.jobs if lazy else min(args.jobs, len(plan))
     workers: _Workers | None = None
     if args.jsonl:
         out = _Out(args.output)  # (its temporary file is removed in the finally below)
     elif plan and plan[0].target is None:
         out = _Out(None)
     try:
-        if jobs > 1:
+        if lazy:
+            workers = _Workers(jobs, frozenset())
+            stream = workers.map(tasks(), 64)
+        elif jobs > 1:
             workers = _Workers(jobs, frozenset(_INPUTS))
             stream = workers.map(plan, max(1, min(64, len(plan) // (jobs * 8))))
         else:
@@ -807,11 +900,21 @@ def _convert(args: argparse.Namespace) -> int:
     if fatal is not None:
         _say(fatal)
     interrupted = status != EXIT_OK
-    if len(plan) != 1 or count[FAILED] or interrupted:
-        _say(_summary(count, len(plan) + len(problems), interrupted, fatal is not None, out))
+    if walk.tasks != 1 or count[FAILED] or interrupted:
+        text = _summary(count, walk.tasks + walk.problems, interrupted, fatal is not None, out)
+        _say(text if walk.ended else text + ", the rest of the inputs not looked at")
     if interrupted:
         return status
     return EXIT_FAILED if count[FAILED] or fatal is not None else EXIT_OK
+
+
+class _Walked:
+    """What the walk of the inputs found so far."""
+
+    def __init__(self) -> None:
+        self.tasks = 0
+        self.problems = 0
+        self.ended = False
 
 
 def _summary(
