@@ -11,7 +11,16 @@ import pytest
 
 import newsevent
 from newsevent import Event, Source
-from newsevent._spelling import Block, Spelling, attach, fingerprint, merge, unchanged
+from newsevent._spelling import (
+    Block,
+    Owned,
+    Spelling,
+    _owner,
+    attach,
+    fingerprint,
+    merge,
+    unchanged,
+)
 
 PAGE = (
     "### [2020-01-2](/news/2020/01/2/index.md)\n\n"
@@ -499,3 +508,24 @@ def test_an_entry_with_a_new_title_keeps_its_other_lines_as_written() -> None:
     lines = DAY.splitlines(keepends=True)
     lines[3] = "### [丁 ](/zh/news/2007/01/12/a.md)\n"  # (the Chinese layout's blank)
     assert newsevent.dumps(retitled) == "".join(lines)
+
+
+def test_the_owner_of_a_block_is_the_nearest_block_with_its_value() -> None:
+    key = ("t", "/a")
+    blocks = [
+        Block("entry", key, "### [t](/a)\n", ""),
+        Block("entry.summary", Owned("s", key), "s\n", ""),
+        Block("entry", ("u", "/b"), "### [u](/b)\n", ""),
+    ]
+    assert _owner(blocks, 1, key) == 0  # the first block too
+    assert _owner(blocks, 0, ("u", "/b")) == 2  # after it
+    assert _owner(blocks, 2, ("x", "/x")) is None  # none: the search stops at the ends
+
+
+def test_a_line_whose_owner_is_gone_is_written_as_it_was() -> None:
+    key = ("t", "/a")
+    old = Spelling("a\nb\n", [("entry", key, 0, 1), ("entry.summary", Owned("s", key), 1, 2)])
+    # The new page holds the summary's value without its entry: the line is not kept in
+    # place (its owner is not), it moves, with its own text.
+    new = Spelling("B\n", [("entry.summary", Owned("s", key), 0, 1)])
+    assert merge(old, new) == "b\n"
