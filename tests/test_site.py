@@ -7,6 +7,7 @@ import datetime as dt
 import email.utils
 import json
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -22,8 +23,8 @@ from newsevent import _cli, _site, feeds
 from tests.test_feeds_rules import check_feed
 
 EDITIONS = ("en", "zh")
-EXTRA_FILES = {"style.css", "index_atom.xml", _site.MANIFEST}  # without --base-url
 FEEDS = ("index_rss.xml", "index_atom.xml", "index_feed.json", "opinion_rss.xml")
+EXTRA_FILES = {"style.css", _site.MANIFEST, *FEEDS}
 BASE = "https://example.org/the-context/"
 
 
@@ -47,7 +48,7 @@ def published(
     for edition in EDITIONS:
         target = tmp_path_factory.mktemp(f"feeds-{edition}")
         pages = _site.pages_of(str(corpus / edition))
-        assert _site._write_feeds(str(target), pages, 50, BASE) == (4, 0)
+        assert _site._write_feeds(str(target), pages, 50, BASE) == 4
         out[edition] = target
     return out
 
@@ -182,15 +183,15 @@ def test_feeds_are_read_by_feedparser(
     served = "https://mirror.example/sub/"  # where a site without --base-url is served
     for edition in EDITIONS:
         out = published[edition] if with_base else sites[edition]
-        names = FEEDS if with_base else ("index_atom.xml",)
-        assert sorted(n for n in os.listdir(out) if n in FEEDS) == sorted(names)
-        for name in names:
+        assert sorted(n for n in os.listdir(out) if n in FEEDS) == sorted(FEEDS)
+        for name in FEEDS:
             data = (out / name).read_bytes()
             entries = _feed_entries(name, data, None if with_base else served)
             if not name.endswith(".json"):
                 parsed = feedparser.parse(data)
                 assert parsed.feed.language == edition
-            root = BASE if with_base else served
+            # (JSON has no base: a JSON Feed reader resolves a relative url as it can.)
+            root = BASE if with_base else "" if name.endswith(".json") else served
             if name == "opinion_rss.xml":
                 n = 1 if edition == "en" else 0
                 assert len(entries) == n
@@ -221,8 +222,17 @@ def test_feeds_conform_to_their_specifications(
     for edition in EDITIONS:
         out = published[edition] if with_base else sites[edition]
         for name in FEEDS:
-            if (out / name).exists():
-                assert check_feed(name, (out / name).read_bytes()) == [], (edition, name)
+            problems = check_feed(name, (out / name).read_bytes())
+            if with_base or name.endswith("_atom.xml"):
+                assert problems == [], (edition, name)
+                continue
+            # Without --base-url, RSS and JSON Feed break exactly one rule: relative links.
+            items = len(feedparser.parse((out / name).read_bytes()).entries)
+            if name.endswith(".json"):
+                items = len(json.loads((out / name).read_bytes())["items"])
+            assert len(problems) == items + name.endswith(".xml"), (edition, name)
+            link = re.compile(r"(channel|item \d+): (<link>|url) '[^':]+' is not a URL")
+            assert all(link.fullmatch(p) for p in problems), (edition, name, problems)
     # One feed id per edition: the editions were two parts of one site.
     ids = {
         lxml.etree.fromstring((sites[e] / "index_atom.xml").read_bytes()).findtext(
@@ -285,20 +295,25 @@ def test_command_line(corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixtur
     )
     assert _cli.main(["site", str(archive), "-o", str(blocked)]) == 1
     assert capsys.readouterr().err == f"newsevent: cannot write {blocked}: a file, not a folder\n"
-    # --base-url: all four feeds, each conforming; without it again, the Atom feed only.
+    # --base-url: every feed link absolute, each feed conforming; without it again, the
+    # same four feeds with links relative to the site's root, and a word about it.
     out = tmp_path / "out"
     assert _cli.main(["site", str(archive), "-o", str(out), "--base-url", BASE]) == 0
-    assert ", 4 files written, " in capsys.readouterr().err  # 3 new feeds, Atom's self link
+    assert ", 4 files written, " in capsys.readouterr().err
     for name in FEEDS:
         assert check_feed(name, (out / name).read_bytes()) == []
+    absolute = {name: (out / name).read_text("utf-8") for name in FEEDS}
     assert _cli.main(["site", str(archive), "-o", str(out)]) == 0
     err = capsys.readouterr().err
-    assert ", 1 files written, 0 failed, " in err and ", 3 files removed " in err
+    assert ", 4 files written, 0 failed, " in err
     assert err.endswith(
-        "newsevent: no --base-url: the Atom feed only (RSS and JSON Feed links "
-        "must be absolute URLs)\n"
+        "newsevent: no --base-url: feed links are relative to the site's root (give the "
+        "address the site is published at for absolute links, as RSS 2.0 and JSON Feed "
+        "1.1 ask)\n"
     )
-    assert sorted(n for n in os.listdir(out) if n in FEEDS) == ["index_atom.xml"]
+    for name in FEEDS:
+        relative = (out / name).read_text("utf-8")
+        assert BASE not in relative and BASE in absolute[name]
     for bad in ("example.org", "file:///tmp/site"):
         assert _cli.main(["site", str(archive), "-o", str(out), "--base-url", bad]) == 2
         assert "--base-url must be an absolute http(s) URL" in capsys.readouterr().err

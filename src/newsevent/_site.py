@@ -550,9 +550,7 @@ class Builder:
             try:
                 self.written += _write(os.path.join(out, STYLE), STYLESHEET.encode("utf-8"))
                 if self.feeds:
-                    written, removed = _write_feeds(out, pages, self.feed_size, self.base_url)
-                    self.written += written
-                    self.removed += removed
+                    self.written += _write_feeds(out, pages, self.feed_size, self.base_url)
             except OSError as exc:
                 raise Unwritable(f"cannot write {exc.filename or out}: {exc.strerror}") from None
             finished = True
@@ -652,18 +650,9 @@ def _items(pages: dict[str, str], pattern: re.Pattern[str], size: int) -> list[A
     return items
 
 
-FEEDS = ("index_rss.xml", "index_atom.xml", "index_feed.json", "opinion_rss.xml")
-"""Every feed a build may write; those it does not write this time are removed."""
-
-
-FEEDS = ("index_rss.xml", "index_atom.xml", "index_feed.json", "opinion_rss.xml")
-"""Every feed a build may write; those it does not write this time are removed."""
-
-
-def _write_feeds(
-    out: str, pages: dict[str, str], size: int, base_url: str | None
-) -> tuple[int, int]:
-    """Write the feeds (without ``base_url`` only the Atom one): (written, removed)."""
+def _write_feeds(out: str, pages: dict[str, str], size: int, base_url: str | None) -> int:
+    """Write the feeds, links absolute under ``base_url`` or relative to the site's root;
+    return how many files changed."""
     from . import feeds
 
     news = _items(pages, _EVENT_KEY, size)
@@ -672,26 +661,20 @@ def _write_feeds(
         language = "zh" if _html._CJK.search(news[0][0].title) else "en"
     events = [i for i, _ in news]
     kw: dict[str, Any] = {"language": language, "base_url": base_url, "size": size}
-    texts = {"index_atom.xml": feeds.atom(events, **kw)}
-    if base_url is not None:
-        # RSS 2.0 and JSON Feed 1.1 links must be absolute URLs: see docs/site.md.
-        opinion = [i for i, _ in _items(pages, _EDITORIAL_KEY, size)]
-        texts["index_rss.xml"] = feeds.rss(events, **kw)
-        texts["index_feed.json"] = feeds.json_feed(events, **kw)
-        texts["opinion_rss.xml"] = feeds.rss(
+    opinion = [i for i, _ in _items(pages, _EDITORIAL_KEY, size)]
+    texts = {
+        "index_rss.xml": feeds.rss(events, **kw),
+        "index_atom.xml": feeds.atom(events, **kw),
+        "index_feed.json": feeds.json_feed(events, **kw),
+        "opinion_rss.xml": feeds.rss(
             opinion,
             description="Opinion",
             home="opinion/index.html",
             feed_path="opinion_rss.xml",
             **kw,
-        )
-    written = sum(_write(os.path.join(out, n), t.encode("utf-8")) for n, t in texts.items())
-    removed = 0
-    for name in FEEDS:
-        if name not in texts and os.path.exists(os.path.join(out, name)):
-            os.remove(os.path.join(out, name))
-            removed += 1
-    return written, removed
+        ),
+    }
+    return sum(_write(os.path.join(out, n), t.encode("utf-8")) for n, t in texts.items())
 
 
 class _Bar:
@@ -746,8 +729,8 @@ def add_parser(sub: Any, cores: int) -> None:
     s.add_argument("--feed-size", type=int, default=50, help="events per feed (default 50)")
     s.add_argument(
         "--base-url",
-        help="absolute http(s) address OUT is published at: absolute feed links, and the "
-        "RSS and JSON feeds (without it, the Atom feed only)",
+        help="absolute http(s) address OUT is published at, for absolute feed links "
+        "(without it, links relative to the site's root)",
     )
     s.add_argument(
         "--progress",
@@ -818,8 +801,9 @@ def run(args: argparse.Namespace) -> int:
         print(_summary_text(summary, why, took), file=sys.stderr)
         if why is None and args.base_url is None:
             print(
-                "newsevent: no --base-url: the Atom feed only (RSS and JSON Feed links "
-                "must be absolute URLs)",
+                "newsevent: no --base-url: feed links are relative to the site's root "
+                "(give the address the site is published at for absolute links, as "
+                "RSS 2.0 and JSON Feed 1.1 ask)",
                 file=sys.stderr,
             )
     if status != _EXIT_OK:

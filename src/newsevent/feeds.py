@@ -10,10 +10,11 @@ on the pages and the arguments only (no clock is read), so a rebuild is byte-ide
 - dates are the pages' days at midnight UTC, RFC 822 in RSS, RFC 3339 in Atom and JSON
   Feed; the feed's own date is its newest item's;
 - links are the pages' HTML addresses, absolute under ``base_url``, the address the site
-  is published at. RSS 2.0 and JSON Feed 1.1 define every link as a URL, so :func:`rss`
-  and :func:`json_feed` need ``base_url``; Atom 1.0 resolves a relative link against the
-  feed's own address (RFC 4287, section 4.2.7.1 and xml:base), so :func:`atom` writes
-  links relative to the feed (the site's root) when no ``base_url`` is given.
+  is published at; without it, relative to the feed (which lies at the site's root). Atom
+  1.0 resolves a relative link against the feed's own address (RFC 4287, section 4.2.7.1
+  and xml:base); RSS 2.0 and JSON Feed 1.1 define every link as a URL, so a feed to be
+  published in those formats needs ``base_url`` (readers that resolve a relative link
+  against the feed's address, as feedparser does, read it either way).
 
 The XML is written with lxml and the JSON with the standard library, not with a feed
 library: feedgen cannot write JSON Feed and stamps its output with the build time unless
@@ -74,10 +75,8 @@ def _under(base_url: str | None, path: str) -> str:
     return path if base_url is None else base_url.rstrip("/") + "/" + path
 
 
-def _absolute_base(base_url: str | None, what: str = "base_url") -> str:
-    """``base_url`` when it is an absolute http(s) URL; ValueError otherwise (or when None)."""
-    if base_url is None:
-        raise ValueError(f"{what} is needed: RSS 2.0 and JSON Feed links must be absolute URLs")
+def _absolute_base(base_url: str, what: str = "base_url") -> str:
+    """``base_url`` when it is an absolute http(s) URL; ValueError otherwise."""
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
         raise ValueError(
@@ -132,10 +131,11 @@ def rss(
 ) -> str:
     """An RSS 2.0 document of the newest ``size`` pages.
 
-    ``base_url`` (the site's absolute address) is required: RSS 2.0 defines the
-    channel's and each item's ``link`` as a URL. ValueError without it.
+    Links are absolute under ``base_url`` (the site's absolute address), as RSS 2.0 asks
+    (it defines the channel's and each item's ``link`` as a URL); without it they are
+    relative to the feed, at the site's root, and the feed names no ``self`` link.
     """
-    base = _absolute_base(base_url)
+    base = None if base_url is None else _absolute_base(base_url)
     items = _newest(pages, size)
     nsmap: Any = {"atom": ATOM_NS}
     if any(it.author is not None for it in items):
@@ -146,13 +146,14 @@ def rss(
     etree.SubElement(ch, "link").text = _under(base, home)
     etree.SubElement(ch, "description").text = description
     etree.SubElement(ch, "language").text = _lang(language)
-    etree.SubElement(
-        ch,
-        "{" + ATOM_NS + "}link",
-        href=_under(base, feed_path),
-        rel="self",
-        type="application/rss+xml",
-    )
+    if base is not None:
+        etree.SubElement(
+            ch,
+            "{" + ATOM_NS + "}link",
+            href=_under(base, feed_path),
+            rel="self",
+            type="application/rss+xml",
+        )
     if items:
         etree.SubElement(ch, "lastBuildDate").text = format_datetime(items[0].stamp)
     for it in items:
@@ -224,18 +225,18 @@ def json_feed(
 ) -> str:
     """A JSON Feed 1.1 document of the newest ``size`` pages.
 
-    ``base_url`` (the site's absolute address) is required: JSON Feed 1.1 defines
-    ``home_page_url``, ``feed_url`` and each item's ``url`` as URLs. ValueError without it.
+    Links are absolute under ``base_url`` (the site's absolute address), as JSON Feed 1.1
+    asks (``home_page_url``, ``feed_url`` and each item's ``url`` are URLs); without it
+    the items' ``url`` are relative to the feed, at the site's root, and the two optional
+    feed-level URLs are left out.
     """
-    base = _absolute_base(base_url)
+    base = None if base_url is None else _absolute_base(base_url)
     items = _newest(pages, size)
-    doc: dict[str, Any] = {
-        "version": "https://jsonfeed.org/version/1.1",
-        "title": title,
-        "home_page_url": _under(base, home),
-        "feed_url": _under(base, feed_path),
-        "language": _lang(language),
-    }
+    doc: dict[str, Any] = {"version": "https://jsonfeed.org/version/1.1", "title": title}
+    if base is not None:
+        doc["home_page_url"] = _under(base, home)
+        doc["feed_url"] = _under(base, feed_path)
+    doc["language"] = _lang(language)
     entries = []
     for it in items:
         entry: dict[str, Any] = {
