@@ -192,6 +192,8 @@ _piece = st.one_of(
     # A bare URL's trailing punctuation is not part of it, so these end with a letter.
     st.builds(lambda u: f"{{{{cite web|url={u}x|work=W}}}}", _url),
     st.just("[[]]"),
+    st.builds(lambda a, b: f"[[{a}'{b}]]", _word, _word),
+    st.builds(lambda a, b: f"[[{a}'{b}|{b}]]", _word, _word),
 )
 _source = st.builds(
     lambda url, name: f"[{url} ({name})]" if name else f"[{url}]",
@@ -272,6 +274,8 @@ def test_fast_line_path_equals_the_general_renderer(pieces: list[str]) -> None:
         "[[:Category:X]] and [[::Y]] [//a.example/x] [https://a.example/y  (Z)  ]",
         "[[File:X.jpg]] [[ A ]] [[A|B|C]] [http://a.example/ (see http://b.example/)]",
         "[[A|[[B]]]] {{nowrap|x}} &amp; <ref>x</ref> ''''four'''' [x] ]",
+        "[[Moody's]] and [[People's Republic of China|China]]'s [[A''b'']]s ''[[C]]''",
+        "[[http://a.example/x]] [[a://b]] [[x]]s [http://a.example/ (Y)]s",
     ],
 )
 def test_fast_line_path_on_edge_cases(line: str) -> None:

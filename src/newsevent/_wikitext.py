@@ -146,7 +146,7 @@ def render(text: str, line: int, *, fast: bool = True) -> Rendered:
 # wikilinks whose target and label hold no markup, and citations ``[url]`` or
 # ``[url (Outlet)]``. Anything else (entities, templates, tags, stray brackets, bare URLs,
 # pictures, quote runs of four or more) goes to the general renderer.
-_S_TARGET = r"[^\s\[\]{}|<>&'](?:[^\[\]{}|<>&'\n]*[^\s\[\]{}|<>&'])?"
+_S_TARGET = r"[^\s\[\]{}|<>&'](?:[^\[\]{}|<>&\n]*[^\s\[\]{}|<>&'])?"
 _S_LABEL = r"[^\[\]{}<>&|\n]*"
 _S_URL = r"(?=" + _PROTOCOLS + r")[^\s\[\]<>\"{}|\x00-\x1f\x7f]+"
 _S_CITE_LABEL = r"\([^\[\]{}<>&()|\n]*\)[ \t]*"
@@ -155,44 +155,61 @@ _SIMPLE = re.compile(
     rf"(?:{_S_TEXT}(?:\[\[{_S_TARGET}(?:\|{_S_LABEL})?\]\]"
     rf"|\[{_S_URL}(?:[ \t]+(?:{_S_CITE_LABEL})?)?\]))*{_S_TEXT}"
 )
-_S_CITE = re.compile(rf"\[({_S_URL})(?:[ \t]+({_S_CITE_LABEL})?)?\]")
-_S_LINK = re.compile(rf"\[\[({_S_TARGET})(?:\|({_S_LABEL}))?\]\]([a-z]*)")
+# One token of such a line: a wikilink (groups 1-3: target, label, trail) or a citation
+# (groups 4-5: address, label). Every "[" of a line _SIMPLE takes starts one of them.
+_S_TOKEN = re.compile(
+    rf"\[\[({_S_TARGET})(?:\|({_S_LABEL}))?\]\]([a-z]*)"
+    rf"|\[({_S_URL})(?:[ \t]+({_S_CITE_LABEL})?)?\]"
+)
 _S_QUOTES = re.compile(r"'{2,}")
-_S_BAD = re.compile(r"\[\[(?i:file|image|category):|://")
+_S_PICTURE = re.compile(r"\[\[(?i:file|image|category):")
 _S_BLANKS = re.compile(r"[ \t]+")
 
 
 def _render_simple(text: str, line: int) -> Rendered | None:
-    """:func:`render` of a line of the common shape, or None for any other line."""
-    if _SIMPLE.fullmatch(text) is None or "''''" in text or "\x00" in text:
+    """:func:`render` of a line of the common shape, or None for any other line.
+
+    One pass over the line's links and citations. A citation prints nothing, but it still
+    ends a link's trail and a quote run: each text run between two of them is taken alone.
+    """
+    if "''''" in text or _SIMPLE.fullmatch(text) is None:
+        return None
+    if "[" not in text:
+        if "://" in text:
+            return None  # a bare URL
+        plain = _S_QUOTES.sub("", text) if "''" in text else text
+        return Rendered(plain, plain, text, [], [], [], [], [])
+    if "[[" in text and _S_PICTURE.search(text) is not None:
         return None
     sources: list[Cited] = []
     external: list[ExternalLink] = []
-    if "[" in text and _S_CITE.search(text) is not None:
-        for m in _S_CITE.finditer(text):
-            url, label = m.group(1), m.group(2) or ""
-            if "://" in label:
-                return None
-            external.append(ExternalLink(line, url, label))
-            name = _S_BLANKS.sub(" ", _S_QUOTES.sub("", label)).strip()
-            sources.append(Cited(name[1:-1].strip() if name else "", url))
-        # A citation prints nothing, but it still ends a link's trail and a quote run.
-        text = _S_CITE.sub("\x00", text)
-    if _S_BAD.search(text) is not None:
-        return None
-    if "[[" not in text:
-        plain = _S_QUOTES.sub("", text) if "''" in text else text
-        if external:
-            plain, text = plain.replace("\x00", ""), text.replace("\x00", "")
-        return Rendered(plain, plain, text, sources, [], external, [], [])
     wikilinks: list[WikiLink] = []
     shown: list[str] = []
-    plain_parts: list[str] = []
+    plain: list[str] = []
     md: list[str] = []
     raw: list[str] = []
+    colons = text.count("://")  # every one must be in a citation's address
     last = 0
-    for m in _S_LINK.finditer(text):
-        target, label, trail = m.groups()
+    for m in _S_TOKEN.finditer(text):
+        target, label, trail, url, cite = m.groups()
+        start = m.start()
+        if start > last:
+            before = text[last:start]
+            raw.append(before)
+            if "''" in before:
+                before = _S_QUOTES.sub("", before)
+            plain.append(before)
+            md.append(before)
+        last = m.end()
+        if url is not None:
+            cite = cite or ""
+            if "://" in cite:
+                return None
+            colons -= url.count("://")
+            external.append(ExternalLink(line, url, cite))
+            name = _S_BLANKS.sub(" ", _S_QUOTES.sub("", cite)).strip() if cite else ""
+            sources.append(Cited(name[1:-1].strip() if name else "", url))
+            continue
         if label is None:
             label = target[1:] if target[0] == ":" else target
             seen = label + trail
@@ -200,26 +217,29 @@ def _render_simple(text: str, line: int) -> Rendered | None:
             seen = (_S_QUOTES.sub("", label) if "''" in label else label) + trail
         wikilinks.append(WikiLink(line, target, seen))
         shown.append(seen)
-        before = text[last : m.start()]
-        raw.append(before)
         raw.append(label + trail)
-        if "''" in before:
-            before = _S_QUOTES.sub("", before)
-        plain_parts.append(before)
-        plain_parts.append(seen)
-        md.append(before)
+        plain.append(seen)
         md.append(f"[{seen}]({wiki_url(target)})")
-        last = m.end()
-    rest = text[last:]
-    raw.append(rest)
-    if "''" in rest:
-        rest = _S_QUOTES.sub("", rest)
-    plain_parts.append(rest)
-    md.append(rest)
-    flat, marked, written = "".join(plain_parts), "".join(md), "".join(raw)
-    if external:
-        flat, marked, written = (x.replace("\x00", "") for x in (flat, marked, written))
-    return Rendered(flat, marked, written, sources, wikilinks, external, [], shown)
+    if colons:
+        return None  # "://" outside the citations: a bare URL, or one in a link
+    if last < len(text):
+        rest = text[last:]
+        raw.append(rest)
+        if "''" in rest:
+            rest = _S_QUOTES.sub("", rest)
+        plain.append(rest)
+        md.append(rest)
+    flat = "".join(plain)
+    return Rendered(
+        flat,
+        "".join(md) if wikilinks else flat,
+        "".join(raw),
+        sources,
+        wikilinks,
+        external,
+        [],
+        shown,
+    )
 
 
 def _line_at(text: str, pos: int, base: int) -> int:
