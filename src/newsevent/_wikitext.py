@@ -177,8 +177,8 @@ def _render_simple(text: str, line: int) -> Rendered | None:
     if "[" not in text:
         if "://" in text:
             return None  # a bare URL
-        plain = _S_QUOTES.sub("", text) if "''" in text else text
-        return Rendered(plain, plain, text, [], [], [], [], [])
+        seen = _S_QUOTES.sub("", text) if "''" in text else text
+        return Rendered(seen, seen, text, [], [], [], [], [])
     if "[[" in text and _S_PICTURE.search(text) is not None:
         return None
     sources: list[Cited] = []
