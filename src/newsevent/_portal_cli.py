@@ -15,8 +15,13 @@ from collections.abc import Iterator, Sequence
 from multiprocessing import get_context
 from typing import Any, NamedTuple
 
+import attrs
+
 from . import _api
 from ._errors import ParseError
+from ._md.day import day_parts, dumps_day, previous_line
+from ._md.event import dumps as dumps_event
+from ._md.listing import edition
 from ._model import DayPage, Language, day_folder
 from ._portal import page_title, read
 
@@ -92,9 +97,47 @@ def _day(value: str, parser: argparse.ArgumentParser, what: str) -> _dt.date:
 # ------------------------------------------------------------------ import
 
 
+class _DayText(NamedTuple):
+    """An imported day page as the import writes it, but for its ``Previous Day...`` link,
+    which needs the whole archive: made where the day is read, so that the processes
+    hand back text rather than pages, and the writing of day pages is shared out too."""
+
+    date: _dt.date
+    head: str
+    """The text before the link's place, for the page in English."""
+    tail: str
+    """The text after it."""
+    alone: str | None
+    """The whole text without the link when it is not head + tail: a page without context
+    tags and without the link has no language, and its titles may make it Chinese."""
+
+    def text(self, previous: str | None) -> str:
+        """The page's text with ``previous`` as its previous-day link."""
+        if previous is not None:
+            return self.head + previous_line(previous, "en") + self.tail
+        if self.alone is not None:
+            return self.alone
+        return self.head + self.tail
+
+
+def _day_text(page: DayPage) -> _DayText:
+    """What :func:`_chain` writes for an imported day page (read, so without a previous
+    link): the page is in English when it has one or any context tag, else of no language."""
+    en = page
+    if page.previous is not None or page.language != "en":
+        en = attrs.evolve(page, previous=None, language="en")
+    head, tail = day_parts(en)
+    alone = None
+    if not any(e.context for e in page.entries):
+        bare = attrs.evolve(page, previous=None, language=None)
+        if edition(bare) != "en":
+            alone = dumps_day(bare)
+    return _DayText(page.date, head, tail, alone)
+
+
 class _Read(NamedTuple):
     source: str
-    day: DayPage | None
+    day: _DayText | None
     events: int
     written: int
     unchanged: int
@@ -125,7 +168,8 @@ def _pages(
         revision=revision if isinstance(revision, int) else None,
         timestamp=meta.get("timestamp") if isinstance(meta.get("timestamp"), str) else None,
     )
-    files = {f"{ev.slug}.md": _api.dumps(ev) for ev in day.events}
+    # (_api.dumps of a page without spelling, i.e. built in code: the canonical writer.)
+    files = {f"{ev.slug}.md": dumps_event(ev) for ev in day.events}
     return files, day.day
 
 
@@ -146,7 +190,8 @@ def _read_one(task: tuple[str, str]) -> _Read:
                 raise
             files, day = _pages(data, meta, _dt.date(*map(int, named.groups())))
         w = _write_day(root, day.date, files)
-        return _Read(path, day, len(files), w.written, w.unchanged, w.error, w.removed, w.notes)
+        text = _day_text(day)
+        return _Read(path, text, len(files), w.written, w.unchanged, w.error, w.removed, w.notes)
     except ParseError as exc:
         return _Read(path, None, 0, 0, 0, str(exc if exc.path else exc.with_path(path)))
     except OSError as exc:
@@ -166,8 +211,8 @@ class _Written(NamedTuple):
     error: str | None
 
 
-def _sha(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def _manifest(folder: str) -> dict[str, str]:
@@ -185,14 +230,14 @@ def _manifest(folder: str) -> dict[str, str]:
     return out
 
 
-def _current(path: str) -> str | None:
+def _current(path: str) -> bytes | None:
+    """The bytes of a file, or None when there is none. (Bytes, not text: a file that is
+    not UTF-8 is never equal to a page, and its sha256 never the one of a page written.)"""
     try:
-        with open(path, encoding="utf-8", newline="") as fh:
+        with open(path, "rb") as fh:
             return fh.read()
     except FileNotFoundError:
         return None
-    except UnicodeDecodeError:
-        return "\ufffd"  # not a page the import wrote: never equal to one
 
 
 def _write_day(root: str, date: _dt.date, files: dict[str, str]) -> _Written:
@@ -215,17 +260,18 @@ def _write_day(root: str, date: _dt.date, files: dict[str, str]) -> _Written:
     ours: dict[str, str] = {}
     for name, text in files.items():
         path = os.path.join(folder, name)
+        data = text.encode("utf-8")
         old = _current(path) if name in present else None
-        if old == text:
+        if old == data:
             unchanged += 1
         elif old is None or before.get(name) == _sha(old):
-            with open(path, "w", encoding="utf-8", newline="") as fh:
-                fh.write(text)
+            with open(path, "wb") as fh:
+                fh.write(data)
             written += 1
         else:
             refused.append(f"{rel}/{name}")
             continue
-        ours[name] = _sha(text)
+        ours[name] = _sha(data)
     for name in sorted(before.keys() - files.keys()):
         path = os.path.join(folder, name)
         old = _current(path) if name in present else None
@@ -301,24 +347,26 @@ def _listdir(path: str) -> list[str]:
         return []
 
 
-def _chain(root: str, changed: dict[_dt.date, DayPage]) -> tuple[int, int]:
+def _chain(root: str, changed: dict[_dt.date, _DayText]) -> tuple[int, int]:
     """Write the imported day pages and point every day page's ``Previous Day...`` link
     at the archive's day before it; the numbers of day pages written and left as they were."""
     written = unchanged = 0
     days = sorted(set(_days_in(root)) | set(changed))
     for k, d in enumerate(days):
         previous = f"/news/{day_folder(days[k - 1])}/index.md" if k else None
-        page = changed.get(d)
         rel = f"news/{day_folder(d)}/index.md"
-        if page is None:
-            try:
-                loaded = _api.load(os.path.join(root, *rel.split("/")))
-            except (ParseError, OSError):
-                continue
-            if not isinstance(loaded, DayPage):
-                continue
-            page = loaded
-        if page.previous == previous and d not in changed:
+        imported = changed.get(d)
+        if imported is not None:
+            if _write(root, rel, imported.text(previous)):
+                written += 1
+            else:
+                unchanged += 1
+            continue
+        try:
+            page = _api.load(os.path.join(root, *rel.split("/")))
+        except (ParseError, OSError):
+            continue
+        if not isinstance(page, DayPage) or page.previous == previous:
             continue
         localised = previous is not None or any(e.context for e in page.entries)
         language: Language | None = "en" if localised else None
@@ -355,8 +403,9 @@ def _import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         try:
             files, page = _pages(sys.stdin.buffer.read(), {}, date)
             w = _write_day(args.output, page.date, files)
+            text = _day_text(page)
             results: Iterator[_Read] = iter(
-                [_Read("<stdin>", page, len(files), *w[:2], w.error, w.removed, w.notes)]
+                [_Read("<stdin>", text, len(files), *w[:2], w.error, w.removed, w.notes)]
             )
         except ParseError as exc:
             print(f"newsevent: {exc.with_path('<stdin>')}", file=sys.stderr)
@@ -368,7 +417,7 @@ def _import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         results = _map([(p, args.output) for p in paths], args.jobs)
     progress = _Progress(args.progress, sys.stderr, total)
     done = failed = events = written = unchanged = removed = 0
-    days: dict[_dt.date, DayPage] = {}
+    days: dict[_dt.date, _DayText] = {}
     try:
         for r in results:
             done += 1
