@@ -260,10 +260,11 @@ def test_pictures_with_linked_captions() -> None:
     )
 )
 def test_fast_line_path_equals_the_general_renderer(pieces: list[str]) -> None:
-    line = " ".join(pieces)
-    assert _wikitext.render(line, 3) == _wikitext.render(line, 3, fast=False)
-    joined = "".join(pieces)
-    assert _wikitext.render(joined, 3) == _wikitext.render(joined, 3, fast=False)
+    for line in (" ".join(pieces), "".join(pieces)):
+        assert _wikitext.render(line, 3) == _wikitext.render(line, 3, fast=False)
+        # The fast path takes only lines of the common shape.
+        taken = _wikitext._render_simple(line, 3) is not None
+        assert not taken or _wikitext._SIMPLE.fullmatch(line)
 
 
 @pytest.mark.parametrize(
@@ -276,7 +277,13 @@ def test_fast_line_path_equals_the_general_renderer(pieces: list[str]) -> None:
         "[[A|[[B]]]] {{nowrap|x}} &amp; <ref>x</ref> ''''four'''' [x] ]",
         "[[Moody's]] and [[People's Republic of China|China]]'s [[A''b'']]s ''[[C]]''",
         "[[http://a.example/x]] [[a://b]] [[x]]s [http://a.example/ (Y)]s",
+        "a ] b [[C]] [http://a.example/?a=1&b=2 (D)] e & f [[G]]",
+        "[http://a.example/?a=1&b=2 (D)] [[A]] [x] [http://b.example/]]",
+        "[[A]] [http://a.example/ (B)] {x} <y> [[C|D]]",
     ],
 )
 def test_fast_line_path_on_edge_cases(line: str) -> None:
     assert _wikitext.render(line, 1) == _wikitext.render(line, 1, fast=False)
+    for form in (line, *line.split(" ")):
+        taken = _wikitext._render_simple(form, 1) is not None
+        assert not taken or _wikitext._SIMPLE.fullmatch(form)

@@ -151,6 +151,8 @@ _S_LABEL = r"[^\[\]{}<>&|\n]*"
 _S_URL = r"(?=" + _PROTOCOLS + r")[^\s\[\]<>\"{}|\x00-\x1f\x7f]+"
 _S_CITE_LABEL = r"\([^\[\]{}<>&()|\n]*\)[ \t]*"
 _S_TEXT = r"[^\[\]{}<&\n]*"
+# The whole shape in one expression (the fast path checks it by counting; the tests hold
+# it to this):
 _SIMPLE = re.compile(
     rf"(?:{_S_TEXT}(?:\[\[{_S_TARGET}(?:\|{_S_LABEL})?\]\]"
     rf"|\[{_S_URL}(?:[ \t]+(?:{_S_CITE_LABEL})?)?\]))*{_S_TEXT}"
@@ -164,6 +166,8 @@ _S_TOKEN = re.compile(
 _S_QUOTES = re.compile(r"'{2,}")
 _S_PICTURE = re.compile(r"\[\[(?i:file|image|category):")
 _S_BLANKS = re.compile(r"[ \t]+")
+# tuple.__new__(cls, values): a named tuple without the call of its own __new__.
+_tuple = tuple.__new__
 
 
 def _render_simple(text: str, line: int) -> Rendered | None:
@@ -171,74 +175,89 @@ def _render_simple(text: str, line: int) -> Rendered | None:
 
     One pass over the line's links and citations. A citation prints nothing, but it still
     ends a link's trail and a quote run: each text run between two of them is taken alone.
+
+    The line has the shape of _SIMPLE when no text run holds a bracket, a brace, "<", "&"
+    or a line break. No token holds a brace, "<" or a line break, and every bracket of a
+    token is one of its delimiters, so counting brackets and "&" over the whole line
+    tells, without matching _SIMPLE.
     """
-    if "''''" in text or _SIMPLE.fullmatch(text) is None:
+    if "''''" in text or "{" in text or "}" in text or "<" in text or "\n" in text:
         return None
     if "[" not in text:
-        if "://" in text:
-            return None  # a bare URL
+        if "]" in text or "&" in text or "://" in text:
+            return None  # a stray bracket, an entity, a bare URL
         seen = _S_QUOTES.sub("", text) if "''" in text else text
-        return Rendered(seen, seen, text, [], [], [], [], [])
+        return _tuple(Rendered, (seen, seen, text, [], [], [], [], []))
     if "[[" in text and _S_PICTURE.search(text) is not None:
         return None
+    # The text runs and tokens in turn: run, then per token its five groups and the run
+    # after it (split is one pass in C, without a match object per token).
+    parts = _S_TOKEN.split(text)
     sources: list[Cited] = []
     external: list[ExternalLink] = []
     wikilinks: list[WikiLink] = []
     shown: list[str] = []
-    plain: list[str] = []
-    md: list[str] = []
-    raw: list[str] = []
+    quotes = "''" in text
+    run = parts[0]
+    raw = [run]
+    if quotes and "''" in run:
+        run = _S_QUOTES.sub("", run)
+    plain = [run]
+    md = [run]
     colons = text.count("://")  # every one must be in a citation's address
-    last = 0
-    for m in _S_TOKEN.finditer(text):
-        target, label, trail, url, cite = m.groups()
-        start = m.start()
-        if start > last:
-            before = text[last:start]
-            raw.append(before)
-            if "''" in before:
-                before = _S_QUOTES.sub("", before)
-            plain.append(before)
-            md.append(before)
-        last = m.end()
+    amps = text.count("&")  # and every "&"
+    brackets = 0
+    for i in range(1, len(parts), 6):
+        target, label, trail, url, cite, run = parts[i : i + 6]
         if url is not None:
-            cite = cite or ""
-            if "://" in cite:
-                return None
             colons -= url.count("://")
-            external.append(ExternalLink(line, url, cite))
-            name = _S_BLANKS.sub(" ", _S_QUOTES.sub("", cite)).strip() if cite else ""
-            sources.append(Cited(name[1:-1].strip() if name else "", url))
-            continue
-        if label is None:
-            label = target[1:] if target[0] == ":" else target
-            seen = label + trail
+            if amps:
+                amps -= url.count("&")
+            brackets += 1
+            if cite is None:
+                external.append(_tuple(ExternalLink, (line, url, "")))
+                sources.append(_tuple(Cited, ("", url)))
+            else:
+                if "://" in cite:
+                    return None
+                external.append(_tuple(ExternalLink, (line, url, cite)))
+                name = _S_QUOTES.sub("", cite) if "''" in cite else cite
+                if "  " in name or "\t" in name:
+                    name = _S_BLANKS.sub(" ", name)
+                name = name.strip()
+                sources.append(_tuple(Cited, (name[1:-1].strip() if name else "", url)))
         else:
-            seen = (_S_QUOTES.sub("", label) if "''" in label else label) + trail
-        wikilinks.append(WikiLink(line, target, seen))
-        shown.append(seen)
-        raw.append(label + trail)
-        plain.append(seen)
-        md.append(f"[{seen}]({wiki_url(target)})")
-    if colons:
-        return None  # "://" outside the citations: a bare URL, or one in a link
-    if last < len(text):
-        rest = text[last:]
-        raw.append(rest)
-        if "''" in rest:
-            rest = _S_QUOTES.sub("", rest)
-        plain.append(rest)
-        md.append(rest)
+            brackets += 2
+            if label is None:
+                label = target[1:] if target[0] == ":" else target
+                seen = label + trail
+            else:
+                seen = (_S_QUOTES.sub("", label) if quotes and "''" in label else label) + trail
+            wikilinks.append(_tuple(WikiLink, (line, target, seen)))
+            shown.append(seen)
+            raw.append(label + trail)
+            plain.append(seen)
+            md.append(f"[{seen}]({wiki_url(target)})")
+        raw.append(run)
+        if quotes and "''" in run:
+            run = _S_QUOTES.sub("", run)
+        plain.append(run)
+        md.append(run)
+    if colons or amps or text.count("[") != brackets or text.count("]") != brackets:
+        return None  # a bare URL or one in a link, an entity, a stray bracket
     flat = "".join(plain)
-    return Rendered(
-        flat,
-        "".join(md) if wikilinks else flat,
-        "".join(raw),
-        sources,
-        wikilinks,
-        external,
-        [],
-        shown,
+    return _tuple(
+        Rendered,
+        (
+            flat,
+            "".join(md) if wikilinks else flat,
+            "".join(raw),
+            sources,
+            wikilinks,
+            external,
+            [],
+            shown,
+        ),
     )
 
 
