@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import mwparserfromhell
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import newsevent
@@ -287,3 +288,43 @@ def test_fast_line_path_on_edge_cases(line: str) -> None:
     for form in (line, *line.split(" ")):
         taken = _wikitext._render_simple(form, 1) is not None
         assert not taken or _wikitext._SIMPLE.fullmatch(form)
+
+
+# ----------------------------------------------------------------- template parameters
+
+_MARK = re.compile(r"\{\{|\}\}|\[\[|\]\]|\|")
+
+
+def _split_params_by_marks(body: str) -> list[str]:
+    """The template splitter as first written: each mark in turn, depths clamped at 0."""
+    parts: list[str] = []
+    depth_t = depth_l = last = 0
+    for m in _MARK.finditer(body):
+        tok = m.group()
+        if tok == "|":
+            if not depth_t and not depth_l:
+                parts.append(body[last : m.start()])
+                last = m.end()
+        elif tok == "{{":
+            depth_t += 1
+        elif tok == "}}":
+            depth_t = max(0, depth_t - 1)
+        elif tok == "[[":
+            depth_l += 1
+        else:
+            depth_l = max(0, depth_l - 1)
+    parts.append(body[last:])
+    return parts
+
+
+@given(
+    st.lists(
+        st.sampled_from(["[[", "]]", "{{", "}}", "|", "[", "]", "{", "}", "a", "b=", " ", "\n"])
+        | st.sampled_from(["[[a|b]]", "[[a]]", "{{x|y}}", "[[a|[[b]]]]", "]]]", "[[["]),
+        max_size=30,
+    ).map("".join)
+)
+@example("x|year=2020|content=\n*[[A|b]] c [[D]]|e]] f|g")
+@example("a]]|[[b|c]]]]|d")
+def test_template_parameters_split_as_by_each_mark(body: str) -> None:
+    assert _wikitext._split_params(body) == _split_params_by_marks(body)
