@@ -135,6 +135,10 @@ _new_item = unchecked(Item)
 _new_portal_day = unchecked(PortalDay)
 
 
+# tuple.__new__(cls, values): a named tuple without the call of its own __new__.
+_tuple = tuple.__new__
+
+
 class _Line(NamedTuple):
     number: int
     text: str
@@ -196,20 +200,24 @@ def _logical_lines(text: str, start: int, end: int) -> list[_Line]:
     raw = text[start:end].split("\n")
     out: list[_Line] = []
     i = 0
-    while i < len(raw):
+    n = len(raw)
+    while i < n:
         line = raw[i]
         first = number + i
         i += 1
-        if line.count("{{") > line.count("}}") or _open_ref(line):
+        # (A line without "{{" and "<" opens neither a template nor a reference.)
+        if ("{{" in line or "<" in line) and (
+            line.count("{{") > line.count("}}") or _open_ref(line)
+        ):
             # Join the next lines only when they close what this one opened.
             joined = line
-            for k in range(i, min(i + 20, len(raw))):
+            for k in range(i, min(i + 20, n)):
                 joined += "\n" + raw[k]
                 if joined.count("{{") <= joined.count("}}") and not _open_ref(joined):
                     line = joined
                     i = k + 1
                     break
-        out.append(_Line(first, line))
+        out.append(_tuple(_Line, (first, line)))
     return out
 
 
