@@ -314,7 +314,8 @@ class _Reader:
         # What every event of the page shares, checked once: the date is one the model
         # takes, and the attribution is a valid paragraph of a body on its own.
         self.trusted = type(date) is _dt.date and ok.good_line(self.attribution) is not None
-        self.stories: dict[int, tuple[str, list[str]]] = {}
+        self.stories: dict[int, tuple[str, tuple[str, ...], bool]] = {}
+        self.sections: dict[str | None, tuple[tuple[str, ...], bool]] = {}
 
     def keep(self, line: int, text: str) -> None:
         self.remainder.append(_new_remainder(line, text))
@@ -440,11 +441,23 @@ class _Reader:
                 stack.append(b)
         return tuple(events), tuple(items), trusted
 
-    def _story(self, b: _Bullet) -> tuple[str, list[str]]:
-        """A story line's text and tags (worked out once: each event below it asks)."""
+    def _story(self, b: _Bullet) -> tuple[str, tuple[str, ...], bool]:
+        """A story line's text, its context tags and whether they are valid tags (worked
+        out once: each event below it asks)."""
         got = self.stories.get(b.line)
         if got is None:
-            got = self.stories[b.line] = (_story(b.rendered), _tags(b.rendered))
+            tags = tuple(t for t in map(_tag, _tags(b.rendered)) if t)
+            good = all(ok.good_tag(t) for t in tags)
+            got = self.stories[b.line] = (_story(b.rendered), tags, good)
+        return got
+
+    def _section(self, section: str | None) -> tuple[tuple[str, ...], bool]:
+        """A section heading's context tag (none for no heading), and whether it is valid."""
+        got = self.sections.get(section)
+        if got is None:
+            tag = _tag(section) if section else ""
+            tags = (tag,) if tag else ()
+            got = self.sections[section] = (tags, all(ok.good_tag(t) for t in tags))
         return got
 
     def _event(self, b: _Bullet, stack: list[_Bullet], seen: set[str]) -> tuple[Event, Item, bool]:
@@ -454,13 +467,14 @@ class _Reader:
         for u in r.unknown:
             self.keep(b.line, u)
         title = _one_line(r.plain)
-        tags = [b.section] if b.section else []
+        tags, good_tags = self._section(b.section)
         category: str | None
         if stack:
             chain = [self._story(s) for s in stack]
-            stories = tuple(story for story, _ in chain)
-            for _, story_tags in chain:
-                tags.extend(story_tags)
+            stories = tuple(story for story, _, _ in chain)
+            for _, story_tags, good in chain:
+                tags += story_tags
+                good_tags = good_tags and good
             category = stories[-1]
         else:
             stories = ()
@@ -478,7 +492,7 @@ class _Reader:
         sources: list[Source] = []
         for c in r.sources:
             name = _one_line(c.name)
-            if name != COVER_IMAGE and ok.good_line(name) and ok.good_url(c.url):
+            if name != COVER_IMAGE and _good_line(name) and ok.good_url(c.url):
                 sources.append(new_source(name, c.url, None))
                 continue
             if name == COVER_IMAGE:
@@ -492,9 +506,9 @@ class _Reader:
         # The slug is made of a-z, 0-9 and "-" (or is "event"): always one path segment.
         if (
             trusted
-            and ok.good_line(title)
-            and (category is None or ok.good_line(category))
-            and (not body_text or ok.good_line(body_text))
+            and _good_line(title)
+            and (category is None or _good_line(category))
+            and (not body_text or _good_line(body_text))
         ):
             ev = new_event(
                 self.date, title, category, body, tuple(sources), None, (), (), slug, "", "en",
@@ -511,19 +525,26 @@ class _Reader:
                 slug=slug,
                 language="en",
             )
-        item = _new_item(
-            b.line, ev, b.section, stories, slug_title, tuple(t for t in map(_tag, tags) if t)
-        )
-        return ev, item, trusted
+        item = _new_item(b.line, ev, b.section, stories, slug_title, tags)
+        return ev, item, trusted and good_tags
 
     def _entry(self, item: Item, trusted: bool) -> Entry:
         ev = item.event
         url = f"/news/{self.folder}/{ev.slug}.md"
-        if trusted and all(ok.good_tag(t) for t in item.tags):
-            # Title and category were checked for the event; the address is made of the
-            # date and the slug.
+        if trusted:
+            # Title and category were checked for the event, the tags for their story
+            # lines; the address is made of the date and the slug.
             return new_entry(ev.title, url, ev.category, None, item.tags)
         return Entry(title=ev.title, url=url, category=ev.category, context=item.tags)
+
+
+def _good_line(value: str) -> bool:
+    """Whether ``value`` passes the rule of single-line fields such as titles: a printable
+    str without a space at either end always does (a C loop, quicker than the rule's
+    expression, which decides the rest)."""
+    if value.isprintable() and value[:1] != " " and value[-1:] != " ":
+        return True
+    return ok.good_line(value) is not None
 
 
 def _story(r: Rendered) -> str:
