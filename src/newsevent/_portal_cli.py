@@ -11,7 +11,8 @@ import re
 import sys
 import time
 import urllib.parse
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from multiprocessing import get_context
 from typing import Any, NamedTuple
 
@@ -133,6 +134,10 @@ def _day_text(page: DayPage) -> _DayText:
         if edition(bare) != "en":
             alone = dumps_day(bare)
     return _DayText(page.date, head, tail, alone)
+
+
+_Run = Callable[..., Iterator[Any]]
+"""A lazy, ordered map: ``run(fn, items[, chunk])``."""
 
 
 class _Read(NamedTuple):
@@ -372,20 +377,29 @@ def _listdir(path: str) -> list[str]:
         return []
 
 
-def _chain(root: str, changed: dict[_dt.date, _DayText]) -> tuple[int, int]:
+_WRITES_PER_TASK = 256
+
+
+def _write_pages(batch: list[tuple[str, str, str]]) -> tuple[int, int]:
+    """``_write`` each (root, rel, text): the numbers of files written and left as they were."""
+    written = sum(_write(root, rel, text) for root, rel, text in batch)
+    return written, len(batch) - written
+
+
+def _chain(root: str, changed: dict[_dt.date, _DayText], run: _Run = map) -> tuple[int, int]:
     """Write the imported day pages and point every day page's ``Previous Day...`` link
-    at the archive's day before it; the numbers of day pages written and left as they were."""
+    at the archive's day before it; the numbers of day pages written and left as they were.
+    The imported days' pages are written by ``run`` (the import's processes), in batches;
+    each is its own file, so they never write the same one."""
     written = unchanged = 0
     days = sorted(set(_days_in(root)) | set(changed))
+    writes: list[tuple[str, str, str]] = []
     for k, d in enumerate(days):
         previous = f"/news/{day_folder(days[k - 1])}/index.md" if k else None
         rel = f"news/{day_folder(d)}/index.md"
         imported = changed.get(d)
         if imported is not None:
-            if _write(root, rel, imported.text(previous)):
-                written += 1
-            else:
-                unchanged += 1
+            writes.append((root, rel, imported.text(previous)))
             continue
         try:
             page = _api.load(os.path.join(root, *rel.split("/")))
@@ -408,12 +422,14 @@ def _chain(root: str, changed: dict[_dt.date, _DayText]) -> tuple[int, int]:
             written += 1
         else:
             unchanged += 1
+    batches = [writes[k : k + _WRITES_PER_TASK] for k in range(0, len(writes), _WRITES_PER_TASK)]
+    for w, u in run(_write_pages, batches):
+        written += w
+        unchanged += u
     return written, unchanged
 
 
 def _import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from ._cli import _Progress  # the command line's own progress bar
-
     if args.jobs < 1:
         parser.error("--jobs must be at least 1")
     date = _day(args.date, parser, "--date") if args.date else None
@@ -439,7 +455,18 @@ def _import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     else:
         paths = list(_inputs(args.sources))
         total = len(paths)
-        results = _map([(p, args.output) for p in paths], args.jobs)
+    with _processes(args.jobs if total > 1 else 1) as run:
+        if args.sources != ["-"]:
+            tasks = [(p, args.output) for p in paths]
+            chunk = max(1, min(64, len(tasks) // (args.jobs * 8)))
+            results = run(_read_one, tasks, chunk)
+        return _collect(args, results, total, run)
+
+
+def _collect(args: argparse.Namespace, results: Iterator[_Read], total: int, run: _Run) -> int:
+    """Report each page read, then write and chain the day pages; the exit code."""
+    from ._cli import _Progress  # the command line's own progress bar
+
     progress = _Progress(args.progress, sys.stderr, total)
     done = failed = events = written = unchanged = removed = 0
     days: dict[_dt.date, _DayText] = {}
@@ -460,7 +487,7 @@ def _import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             progress.update(done, failed)
     finally:
         progress.close()
-    day_written, day_unchanged = _chain(args.output, days)
+    day_written, day_unchanged = _chain(args.output, days, run)
     written += day_written
     unchanged += day_unchanged
     print(
@@ -471,14 +498,16 @@ def _import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     return _EXIT_FAILED if failed else _EXIT_OK
 
 
-def _map(tasks: list[tuple[str, str]], jobs: int) -> Iterator[_Read]:
-    if jobs <= 1 or len(tasks) <= 1:
-        yield from map(_read_one, tasks)
+@contextmanager
+def _processes(jobs: int) -> Iterator[_Run]:
+    """A map over ``jobs`` processes (in order, lazily), or the built-in map for one; the
+    processes serve both the reading and the writing of day pages, and end with the block."""
+    if jobs <= 1:
+        yield lambda fn, items, chunk=1: map(fn, items)
         return
     ctx = get_context("spawn" if sys.platform == "win32" else "fork")
-    chunk = max(1, min(64, len(tasks) // (jobs * 8)))
     with ctx.Pool(jobs) as pool:
-        yield from pool.imap(_read_one, tasks, chunksize=chunk)
+        yield lambda fn, items, chunk=1: pool.imap(fn, items, chunksize=chunk)
 
 
 # ------------------------------------------------------------------ fetch
