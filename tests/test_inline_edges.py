@@ -5,7 +5,11 @@ checked against mistune's own reading (``fast=False``)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from newsevent import ParseError, _inline
 from newsevent._md import event
@@ -315,3 +319,25 @@ def test_mistune_reading_flattened(src: str, nodes: list[_inline.Node], text: st
     if text is None:  # a link alone: its text form is the link as written
         text = f"[{nodes[0][1]}]({nodes[0][2]})"
     assert _inline.text(src, fast=False) == _inline.text(src) == text
+
+
+# The links-line shape as it was first written, an address being one or more characters
+# or "(…)" groups each: the faster spelling must take exactly the same lines.
+_LINKS_LINE_FIRST = re.compile(
+    rf"{_inline._TXT}(?:\[{_inline._TXT}\]\((?:{_inline._DEST}|\({_inline._DEST}*\))+\)"
+    rf"{_inline._TXT})*"
+)
+
+
+@given(st.text(alphabet="ab _[]()<>\\`*!&;#\n\t", max_size=40))
+@example("[a](b(c)d)")
+@example("[a]()")
+@example("[a](())")
+@example("[a]((b))")
+@example("[a](b)(c)")
+@example("x_y [a_b](c_(d)_e) f")
+def test_links_line_shape_takes_the_same_lines(src: str) -> None:
+    fast = _inline._LINKS_LINE.fullmatch(src) is not None
+    assert fast == (_LINKS_LINE_FIRST.fullmatch(src) is not None)
+    if fast:
+        assert _inline.text(src) == _inline.text(src, fast=False)

@@ -391,3 +391,31 @@ def test_reimport_never_removes_or_replaces_a_page_it_cannot_prove_it_wrote(
     ]
     assert dropped.read_text("utf-8") == edited
     assert other.read_text("utf-8") == theirs
+
+
+def test_day_text_is_the_day_page_with_its_previous_link(corpus: Path) -> None:
+    from newsevent._portal_cli import _day_text
+
+    head = "{{Current events|year=2020|month=01|day=2|content=\n"
+    texts = [p.read_bytes().decode("utf-8") for p in sorted((corpus / "wikitext").rglob("*.wiki"))]
+    texts += [
+        head + "*One. [https://a.example/ (X)]\n*Two. [https://b.example/ (Y)]\n}}",
+        head + "*\u6d88\u606f\u4e00\u3002 [https://a.example/ (X)]\n}}",  # no tags, Chinese
+        head + ";Sports\n*\u6d88\u606f\u4e00\u3002 [https://a.example/ (X)]\nloose\n}}",
+    ]
+    alone = 0
+    for text in texts:
+        page = portal.read(text).day
+        got = _day_text(page)
+        alone += got.alone is not None
+        for previous in (None, "/news/2019/12/31/index.md"):
+            localised = previous is not None or any(e.context for e in page.entries)
+            want = newsevent.DayPage(
+                date=page.date,
+                entries=page.entries,
+                previous=previous,
+                language="en" if localised else None,
+                extra=page.extra,
+            )
+            assert got.text(previous) == newsevent.dumps(want)
+    assert alone == 1

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import mwparserfromhell
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import newsevent
@@ -192,6 +193,8 @@ _piece = st.one_of(
     # A bare URL's trailing punctuation is not part of it, so these end with a letter.
     st.builds(lambda u: f"{{{{cite web|url={u}x|work=W}}}}", _url),
     st.just("[[]]"),
+    st.builds(lambda a, b: f"[[{a}'{b}]]", _word, _word),
+    st.builds(lambda a, b: f"[[{a}'{b}|{b}]]", _word, _word),
 )
 _source = st.builds(
     lambda url, name: f"[{url} ({name})]" if name else f"[{url}]",
@@ -258,10 +261,11 @@ def test_pictures_with_linked_captions() -> None:
     )
 )
 def test_fast_line_path_equals_the_general_renderer(pieces: list[str]) -> None:
-    line = " ".join(pieces)
-    assert _wikitext.render(line, 3) == _wikitext.render(line, 3, fast=False)
-    joined = "".join(pieces)
-    assert _wikitext.render(joined, 3) == _wikitext.render(joined, 3, fast=False)
+    for line in (" ".join(pieces), "".join(pieces)):
+        assert _wikitext.render(line, 3) == _wikitext.render(line, 3, fast=False)
+        # The fast path takes only lines of the common shape.
+        taken = _wikitext._render_simple(line, 3) is not None
+        assert not taken or _wikitext._SIMPLE.fullmatch(line)
 
 
 @pytest.mark.parametrize(
@@ -272,7 +276,55 @@ def test_fast_line_path_equals_the_general_renderer(pieces: list[str]) -> None:
         "[[:Category:X]] and [[::Y]] [//a.example/x] [https://a.example/y  (Z)  ]",
         "[[File:X.jpg]] [[ A ]] [[A|B|C]] [http://a.example/ (see http://b.example/)]",
         "[[A|[[B]]]] {{nowrap|x}} &amp; <ref>x</ref> ''''four'''' [x] ]",
+        "[[Moody's]] and [[People's Republic of China|China]]'s [[A''b'']]s ''[[C]]''",
+        "[[http://a.example/x]] [[a://b]] [[x]]s [http://a.example/ (Y)]s",
+        "a ] b [[C]] [http://a.example/?a=1&b=2 (D)] e & f [[G]]",
+        "[http://a.example/?a=1&b=2 (D)] [[A]] [x] [http://b.example/]]",
+        "[[A]] [http://a.example/ (B)] {x} <y> [[C|D]]",
     ],
 )
 def test_fast_line_path_on_edge_cases(line: str) -> None:
     assert _wikitext.render(line, 1) == _wikitext.render(line, 1, fast=False)
+    for form in (line, *line.split(" ")):
+        taken = _wikitext._render_simple(form, 1) is not None
+        assert not taken or _wikitext._SIMPLE.fullmatch(form)
+
+
+# ----------------------------------------------------------------- template parameters
+
+_MARK = re.compile(r"\{\{|\}\}|\[\[|\]\]|\|")
+
+
+def _split_params_by_marks(body: str) -> list[str]:
+    """The template splitter as first written: each mark in turn, depths clamped at 0."""
+    parts: list[str] = []
+    depth_t = depth_l = last = 0
+    for m in _MARK.finditer(body):
+        tok = m.group()
+        if tok == "|":
+            if not depth_t and not depth_l:
+                parts.append(body[last : m.start()])
+                last = m.end()
+        elif tok == "{{":
+            depth_t += 1
+        elif tok == "}}":
+            depth_t = max(0, depth_t - 1)
+        elif tok == "[[":
+            depth_l += 1
+        else:
+            depth_l = max(0, depth_l - 1)
+    parts.append(body[last:])
+    return parts
+
+
+@given(
+    st.lists(
+        st.sampled_from(["[[", "]]", "{{", "}}", "|", "[", "]", "{", "}", "a", "b=", " ", "\n"])
+        | st.sampled_from(["[[a|b]]", "[[a]]", "{{x|y}}", "[[a|[[b]]]]", "]]]", "[[["]),
+        max_size=30,
+    ).map("".join)
+)
+@example("x|year=2020|content=\n*[[A|b]] c [[D]]|e]] f|g")
+@example("a]]|[[b|c]]]]|d")
+def test_template_parameters_split_as_by_each_mark(body: str) -> None:
+    assert _wikitext._split_params(body) == _split_params_by_marks(body)

@@ -369,7 +369,10 @@ def item_nodes(line: str) -> list[Node] | None:
 # text of such a line is the line itself with entity references decoded. An address may
 # hold balanced parentheses, one level deep (``Mortar_(weapon)``).
 _DEST = r"[^\s()<>\\`\x00-\x1f\x7f]"
-_LINKS_LINE = re.compile(rf"{_TXT}(?:\[{_TXT}\]\((?:{_DEST}|\({_DEST}*\))+\){_TXT})*")
+# The address, non-empty: runs of those characters and "(…)" groups, written as runs and
+# groups in turn (the same strings as "(?:D|\(D*\))+", without a repetition per character).
+_DESTS = rf"(?!\)){_DEST}*(?:\({_DEST}*\){_DEST}*)*"
+_LINKS_LINE = re.compile(rf"{_TXT}(?:\[{_TXT}\]\({_DESTS}\){_TXT})*")
 
 
 def text(src: str, *, fast: bool = True) -> str:

@@ -9,8 +9,21 @@ from urllib.parse import quote
 
 import attrs
 
+from . import _checks as ok
 from ._errors import ParseError
-from ._model import DayPage, Entry, Event, Source, day_folder
+from ._model import (
+    COVER_IMAGE,
+    DayPage,
+    Entry,
+    Event,
+    Source,
+    day_folder,
+    new_day,
+    new_entry,
+    new_event,
+    new_source,
+    unchecked,
+)
 from ._slug import context_slug
 from ._text import as_text
 from ._wikitext import (
@@ -115,6 +128,17 @@ class PortalDay:
     provenance: Provenance
 
 
+# These classes have no validators: their unchecked constructors build the same values,
+# only without attrs' frozen __init__.
+_new_remainder = unchecked(Remainder)
+_new_item = unchecked(Item)
+_new_portal_day = unchecked(PortalDay)
+
+
+# tuple.__new__(cls, values): a named tuple without the call of its own __new__.
+_tuple = tuple.__new__
+
+
 class _Line(NamedTuple):
     number: int
     text: str
@@ -176,20 +200,24 @@ def _logical_lines(text: str, start: int, end: int) -> list[_Line]:
     raw = text[start:end].split("\n")
     out: list[_Line] = []
     i = 0
-    while i < len(raw):
+    n = len(raw)
+    while i < n:
         line = raw[i]
         first = number + i
         i += 1
-        if line.count("{{") > line.count("}}") or _open_ref(line):
+        # (A line without "{{" and "<" opens neither a template nor a reference.)
+        if ("{{" in line or "<" in line) and (
+            line.count("{{") > line.count("}}") or _open_ref(line)
+        ):
             # Join the next lines only when they close what this one opened.
             joined = line
-            for k in range(i, min(i + 20, len(raw))):
+            for k in range(i, min(i + 20, n)):
                 joined += "\n" + raw[k]
                 if joined.count("{{") <= joined.count("}}") and not _open_ref(joined):
                     line = joined
                     i = k + 1
                     break
-        out.append(_Line(first, line))
+        out.append(_tuple(_Line, (first, line)))
     return out
 
 
@@ -282,9 +310,15 @@ class _Reader:
         self.remainder: list[Remainder] = []
         self.wikilinks: list[WikiLink] = []
         self.external: list[ExternalLink] = []
+        self.folder = day_folder(date)
+        # What every event of the page shares, checked once: the date is one the model
+        # takes, and the attribution is a valid paragraph of a body on its own.
+        self.trusted = type(date) is _dt.date and ok.good_line(self.attribution) is not None
+        self.stories: dict[int, tuple[str, tuple[str, ...], bool]] = {}
+        self.sections: dict[str | None, tuple[tuple[str, ...], bool]] = {}
 
     def keep(self, line: int, text: str) -> None:
-        self.remainder.append(Remainder(line=line, text=text))
+        self.remainder.append(_new_remainder(line, text))
 
     def run(self, region: tuple[int, int], outside: list[tuple[int, int]]) -> PortalDay:
         before = [x for x in outside if x[1] <= region[0]]
@@ -294,30 +328,33 @@ class _Reader:
         bullets = self._bullets(region)
         for a, b in after:
             self._outside(a, b)
-        events, items = self._events(bullets)
+        events, items, trusted = self._events(bullets)
         self.remainder.sort(key=lambda r: r.line)
-        entries = tuple(self._entry(it) for it in items)
+        entries = tuple(self._entry(it, t) for it, t in zip(items, trusted, strict=True))
         extra = tuple(
             f"wikitext line {r.line + k}: {part}"
             for r in self.remainder
             for k, part in enumerate(r.text.split("\n"))
             if part.strip(" \t")
         )
-        listing = DayPage(
-            date=self.date,
-            entries=entries,
-            language="en",
-            extra=extra,
-        )
-        return PortalDay(
-            date=self.date,
-            events=events,
-            day=listing,
-            items=items,
-            remainder=tuple(self.remainder),
-            wikilinks=tuple(self.wikilinks),
-            external_links=tuple(self.external),
-            provenance=self.prov,
+        if self.trusted and all(ok.good_extra_line(x) for x in extra):
+            listing = new_day(self.date, entries, None, "", False, "en", extra, None)
+        else:
+            listing = DayPage(
+                date=self.date,
+                entries=entries,
+                language="en",
+                extra=extra,
+            )
+        return _new_portal_day(
+            self.date,
+            events,
+            listing,
+            items,
+            tuple(self.remainder),
+            tuple(self.wikilinks),
+            tuple(self.external),
+            self.prov,
         )
 
     def _outside(self, a: int, b: int) -> None:
@@ -331,44 +368,58 @@ class _Reader:
     def _bullets(self, region: tuple[int, int]) -> list[_Bullet]:
         section: str | None = None
         bullets: list[_Bullet] = []
-        for ln in _logical_lines(self.text, *region):
-            s = ln.text.strip()
+        wikilinks, external = self.wikilinks, self.external
+        for number, line in _logical_lines(self.text, *region):
+            s = line.strip()
             if not s:
                 continue
+            first = s[0]
+            if first == "*" and line[0] == "*":
+                # The commonest line of all: a bullet at the line's start.
+                text = line.lstrip("*")
+                r = render(text, number)
+                if r.wikilinks:
+                    wikilinks.extend(r.wikilinks)
+                if r.external:
+                    external.extend(r.external)
+                bullets.append(_Bullet(number, len(line) - len(text), r, section))
+                continue
             heading: str | None = None
-            if s[0] == ";":
+            if first == ";":
                 heading = s[1:]
-            elif s.startswith("'''") and (hm := _BOLD_HEADING.fullmatch(s)) is not None:
+            elif first == "'" and s.startswith("'''") and (hm := _BOLD_HEADING.fullmatch(s)):
                 heading = hm.group(1)
-            elif s[0] == "=" and (em := _EQ_HEADING.fullmatch(s)) is not None:
+            elif first == "=" and (em := _EQ_HEADING.fullmatch(s)) is not None:
                 heading = em.group(2)
             if heading is not None:
-                r = render(heading, ln.number)
-                self.wikilinks.extend(r.wikilinks)
-                self.external.extend(r.external)
+                r = render(heading, number)
+                wikilinks.extend(r.wikilinks)
+                external.extend(r.external)
                 section = _one_line(r.plain) or None
                 if r.external or r.unknown:
-                    self.keep(ln.number, ln.text)
+                    self.keep(number, line)
                 continue
-            bm = _BULLET.fullmatch(ln.text.lstrip(" \t"))
+            bm = _BULLET.fullmatch(line.lstrip(" \t"))
             if bm is None:
-                r = render(ln.text, ln.number)
-                self.wikilinks.extend(r.wikilinks)
-                self.external.extend(r.external)
-                self.keep(ln.number, ln.text)
+                r = render(line, number)
+                wikilinks.extend(r.wikilinks)
+                external.extend(r.external)
+                self.keep(number, line)
                 continue
-            r = render(bm.group(2), ln.number)
-            self.wikilinks.extend(r.wikilinks)
-            self.external.extend(r.external)
-            bullets.append(_Bullet(ln.number, len(bm.group(1)), r, section))
+            r = render(bm.group(2), number)
+            wikilinks.extend(r.wikilinks)
+            external.extend(r.external)
+            bullets.append(_Bullet(number, len(bm.group(1)), r, section))
         return bullets
 
-    def _events(self, bullets: list[_Bullet]) -> tuple[tuple[Event, ...], tuple[Item, ...]]:
+    def _events(
+        self, bullets: list[_Bullet]
+    ) -> tuple[tuple[Event, ...], tuple[Item, ...], list[bool]]:
         events: list[Event] = []
         items: list[Item] = []
+        trusted: list[bool] = []
         stack: list[_Bullet] = []
         seen: set[str] = set()
-        folder = day_folder(self.date)
         for k, b in enumerate(bullets):
             while stack and (stack[-1].depth >= b.depth or stack[-1].section != b.section):
                 stack.pop()
@@ -382,27 +433,51 @@ class _Reader:
                 for u in b.rendered.unknown:
                     self.keep(b.line, u)
                 continue
-            ev, item = self._event(b, stack, seen, folder)
+            ev, item, checked = self._event(b, stack, seen)
             events.append(ev)
             items.append(item)
+            trusted.append(checked)
             if has_children:
                 stack.append(b)
-        return tuple(events), tuple(items)
+        return tuple(events), tuple(items), trusted
 
-    def _event(
-        self, b: _Bullet, stack: list[_Bullet], seen: set[str], folder: str
-    ) -> tuple[Event, Item]:
+    def _story(self, b: _Bullet) -> tuple[str, tuple[str, ...], bool]:
+        """A story line's text, its context tags and whether they are valid tags (worked
+        out once: each event below it asks)."""
+        got = self.stories.get(b.line)
+        if got is None:
+            tags = tuple(t for t in map(_tag, _tags(b.rendered)) if t)
+            good = all(ok.good_tag(t) for t in tags)
+            got = self.stories[b.line] = (_story(b.rendered), tags, good)
+        return got
+
+    def _section(self, section: str | None) -> tuple[tuple[str, ...], bool]:
+        """A section heading's context tag (none for no heading), and whether it is valid."""
+        got = self.sections.get(section)
+        if got is None:
+            tag = _tag(section) if section else ""
+            tags = (tag,) if tag else ()
+            got = self.sections[section] = (tags, all(ok.good_tag(t) for t in tags))
+        return got
+
+    def _event(self, b: _Bullet, stack: list[_Bullet], seen: set[str]) -> tuple[Event, Item, bool]:
+        """The event of a news bullet, its item, and whether every value was checked here
+        (then the event was built without the validators, and its entry may be)."""
         r = b.rendered
         for u in r.unknown:
             self.keep(b.line, u)
         title = _one_line(r.plain)
-        stories = tuple(_story(s.rendered) for s in stack)
-        tags = [b.section] if b.section else []
-        for s in stack:
-            tags.extend(_tags(s.rendered))
-        if stories:
-            category: str | None = stories[-1]
+        tags, good_tags = self._section(b.section)
+        category: str | None
+        if stack:
+            chain = [self._story(s) for s in stack]
+            stories = tuple(story for story, _, _ in chain)
+            for _, story_tags, good in chain:
+                tags += story_tags
+                good_tags = good_tags and good
+            category = stories[-1]
         else:
+            stories = ()
             first = next((t for t in map(_one_line, r.shown) if t), "")
             category = first[:1].upper() + first[1:] if first else None
         slug_title = r.raw.replace("\n", " ")
@@ -413,41 +488,63 @@ class _Reader:
                 n += 1
             slug = f"{slug}-{n}"
         seen.add(slug)
+        trusted = self.trusted
         sources: list[Source] = []
         for c in r.sources:
+            name = _one_line(c.name)
+            if name != COVER_IMAGE and _good_line(name) and ok.good_url(c.url):
+                sources.append(new_source(name, c.url, None))
+                continue
+            if name == COVER_IMAGE:
+                trusted = False  # the event's validator refuses it, with its own message
             try:
-                sources.append(Source(name=_one_line(c.name), url=c.url))
+                sources.append(Source(name=name, url=c.url))
             except ValueError as exc:
                 self.keep(b.line, f"[{c.url} {c.name}] ({exc})")
         body_text = _one_line(r.md)
         body = f"{body_text}\n\n{self.attribution}" if body_text else self.attribution
-        ev = Event(
-            date=self.date,
-            title=title,
-            category=category,
-            body=body,
-            sources=tuple(sources),
-            slug=slug,
-            language="en",
-        )
-        item = Item(
-            line=b.line,
-            event=ev,
-            section=b.section,
-            stories=stories,
-            slug_title=slug_title,
-            tags=tuple(t for t in (_tag(t) for t in tags) if t),
-        )
-        return ev, item
+        # The slug is made of a-z, 0-9 and "-" (or is "event"): always one path segment.
+        if (
+            trusted
+            and _good_line(title)
+            and (category is None or _good_line(category))
+            and (not body_text or _good_line(body_text))
+        ):
+            ev = new_event(
+                self.date, title, category, body, tuple(sources), None, (), (), slug, "", "en",
+                (), None,
+            )  # fmt: skip
+        else:
+            trusted = False
+            ev = Event(
+                date=self.date,
+                title=title,
+                category=category,
+                body=body,
+                sources=tuple(sources),
+                slug=slug,
+                language="en",
+            )
+        item = _new_item(b.line, ev, b.section, stories, slug_title, tags)
+        return ev, item, trusted and good_tags
 
-    def _entry(self, item: Item) -> Entry:
+    def _entry(self, item: Item, trusted: bool) -> Entry:
         ev = item.event
-        return Entry(
-            title=ev.title,
-            url=f"/news/{day_folder(self.date)}/{ev.slug}.md",
-            category=ev.category,
-            context=item.tags,
-        )
+        url = f"/news/{self.folder}/{ev.slug}.md"
+        if trusted:
+            # Title and category were checked for the event, the tags for their story
+            # lines; the address is made of the date and the slug.
+            return new_entry(ev.title, url, ev.category, None, item.tags)
+        return Entry(title=ev.title, url=url, category=ev.category, context=item.tags)
+
+
+def _good_line(value: str) -> bool:
+    """Whether ``value`` passes the rule of single-line fields such as titles: a printable
+    str without a space at either end always does (a C loop, quicker than the rule's
+    expression, which decides the rest)."""
+    if value.isprintable() and value[:1] != " " and value[-1:] != " ":
+        return True
+    return ok.good_line(value) is not None
 
 
 def _story(r: Rendered) -> str:

@@ -146,80 +146,119 @@ def render(text: str, line: int, *, fast: bool = True) -> Rendered:
 # wikilinks whose target and label hold no markup, and citations ``[url]`` or
 # ``[url (Outlet)]``. Anything else (entities, templates, tags, stray brackets, bare URLs,
 # pictures, quote runs of four or more) goes to the general renderer.
-_S_TARGET = r"[^\s\[\]{}|<>&'](?:[^\[\]{}|<>&'\n]*[^\s\[\]{}|<>&'])?"
+_S_TARGET = r"[^\s\[\]{}|<>&'](?:[^\[\]{}|<>&\n]*[^\s\[\]{}|<>&'])?"
 _S_LABEL = r"[^\[\]{}<>&|\n]*"
 _S_URL = r"(?=" + _PROTOCOLS + r")[^\s\[\]<>\"{}|\x00-\x1f\x7f]+"
 _S_CITE_LABEL = r"\([^\[\]{}<>&()|\n]*\)[ \t]*"
 _S_TEXT = r"[^\[\]{}<&\n]*"
+# The whole shape in one expression (the fast path checks it by counting; the tests hold
+# it to this):
 _SIMPLE = re.compile(
     rf"(?:{_S_TEXT}(?:\[\[{_S_TARGET}(?:\|{_S_LABEL})?\]\]"
     rf"|\[{_S_URL}(?:[ \t]+(?:{_S_CITE_LABEL})?)?\]))*{_S_TEXT}"
 )
-_S_CITE = re.compile(rf"\[({_S_URL})(?:[ \t]+({_S_CITE_LABEL})?)?\]")
-_S_LINK = re.compile(rf"\[\[({_S_TARGET})(?:\|({_S_LABEL}))?\]\]([a-z]*)")
+# One token of such a line: a wikilink (groups 1-3: target, label, trail) or a citation
+# (groups 4-5: address, label). Every "[" of a line _SIMPLE takes starts one of them.
+_S_TOKEN = re.compile(
+    rf"\[\[({_S_TARGET})(?:\|({_S_LABEL}))?\]\]([a-z]*)"
+    rf"|\[({_S_URL})(?:[ \t]+({_S_CITE_LABEL})?)?\]"
+)
 _S_QUOTES = re.compile(r"'{2,}")
-_S_BAD = re.compile(r"\[\[(?i:file|image|category):|://")
+_S_PICTURE = re.compile(r"\[\[(?i:file|image|category):")
 _S_BLANKS = re.compile(r"[ \t]+")
+# tuple.__new__(cls, values): a named tuple without the call of its own __new__.
+_tuple = tuple.__new__
 
 
 def _render_simple(text: str, line: int) -> Rendered | None:
-    """:func:`render` of a line of the common shape, or None for any other line."""
-    if _SIMPLE.fullmatch(text) is None or "''''" in text or "\x00" in text:
+    """:func:`render` of a line of the common shape, or None for any other line.
+
+    One pass over the line's links and citations. A citation prints nothing, but it still
+    ends a link's trail and a quote run: each text run between two of them is taken alone.
+
+    The line has the shape of _SIMPLE when no text run holds a bracket, a brace, "<", "&"
+    or a line break. No token holds a brace, "<" or a line break, and every bracket of a
+    token is one of its delimiters, so counting brackets and "&" over the whole line
+    tells, without matching _SIMPLE.
+    """
+    if "''''" in text or "{" in text or "}" in text or "<" in text or "\n" in text:
         return None
+    if "[" not in text:
+        if "]" in text or "&" in text or "://" in text:
+            return None  # a stray bracket, an entity, a bare URL
+        seen = _S_QUOTES.sub("", text) if "''" in text else text
+        return _tuple(Rendered, (seen, seen, text, [], [], [], [], []))
+    if "[[" in text and _S_PICTURE.search(text) is not None:
+        return None
+    # The text runs and tokens in turn: run, then per token its five groups and the run
+    # after it (split is one pass in C, without a match object per token).
+    parts = _S_TOKEN.split(text)
     sources: list[Cited] = []
     external: list[ExternalLink] = []
-    if "[" in text and _S_CITE.search(text) is not None:
-        for m in _S_CITE.finditer(text):
-            url, label = m.group(1), m.group(2) or ""
-            if "://" in label:
-                return None
-            external.append(ExternalLink(line, url, label))
-            name = _S_BLANKS.sub(" ", _S_QUOTES.sub("", label)).strip()
-            sources.append(Cited(name[1:-1].strip() if name else "", url))
-        # A citation prints nothing, but it still ends a link's trail and a quote run.
-        text = _S_CITE.sub("\x00", text)
-    if _S_BAD.search(text) is not None:
-        return None
-    if "[[" not in text:
-        plain = _S_QUOTES.sub("", text) if "''" in text else text
-        if external:
-            plain, text = plain.replace("\x00", ""), text.replace("\x00", "")
-        return Rendered(plain, plain, text, sources, [], external, [], [])
     wikilinks: list[WikiLink] = []
     shown: list[str] = []
-    plain_parts: list[str] = []
-    md: list[str] = []
-    raw: list[str] = []
-    last = 0
-    for m in _S_LINK.finditer(text):
-        target, label, trail = m.groups()
-        if label is None:
-            label = target[1:] if target[0] == ":" else target
-            seen = label + trail
+    quotes = "''" in text
+    run = parts[0]
+    raw = [run]
+    if quotes and "''" in run:
+        run = _S_QUOTES.sub("", run)
+    plain = [run]
+    md = [run]
+    colons = text.count("://")  # every one must be in a citation's address
+    amps = text.count("&")  # and every "&"
+    brackets = 0
+    for i in range(1, len(parts), 6):
+        target, label, trail, url, cite, run = parts[i : i + 6]
+        if url is not None:
+            colons -= url.count("://")
+            if amps:
+                amps -= url.count("&")
+            brackets += 1
+            if cite is None:
+                external.append(_tuple(ExternalLink, (line, url, "")))
+                sources.append(_tuple(Cited, ("", url)))
+            else:
+                if "://" in cite:
+                    return None
+                external.append(_tuple(ExternalLink, (line, url, cite)))
+                name = _S_QUOTES.sub("", cite) if "''" in cite else cite
+                if "  " in name or "\t" in name:
+                    name = _S_BLANKS.sub(" ", name)
+                name = name.strip()
+                sources.append(_tuple(Cited, (name[1:-1].strip() if name else "", url)))
         else:
-            seen = (_S_QUOTES.sub("", label) if "''" in label else label) + trail
-        wikilinks.append(WikiLink(line, target, seen))
-        shown.append(seen)
-        before = text[last : m.start()]
-        raw.append(before)
-        raw.append(label + trail)
-        if "''" in before:
-            before = _S_QUOTES.sub("", before)
-        plain_parts.append(before)
-        plain_parts.append(seen)
-        md.append(before)
-        md.append(f"[{seen}]({wiki_url(target)})")
-        last = m.end()
-    rest = text[last:]
-    raw.append(rest)
-    if "''" in rest:
-        rest = _S_QUOTES.sub("", rest)
-    plain_parts.append(rest)
-    md.append(rest)
-    flat, marked, written = "".join(plain_parts), "".join(md), "".join(raw)
-    if external:
-        flat, marked, written = (x.replace("\x00", "") for x in (flat, marked, written))
-    return Rendered(flat, marked, written, sources, wikilinks, external, [], shown)
+            brackets += 2
+            if label is None:
+                label = target[1:] if target[0] == ":" else target
+                seen = label + trail
+            else:
+                seen = (_S_QUOTES.sub("", label) if quotes and "''" in label else label) + trail
+            wikilinks.append(_tuple(WikiLink, (line, target, seen)))
+            shown.append(seen)
+            raw.append(label + trail)
+            plain.append(seen)
+            md.append(f"[{seen}]({wiki_url(target)})")
+        raw.append(run)
+        if quotes and "''" in run:
+            run = _S_QUOTES.sub("", run)
+        plain.append(run)
+        md.append(run)
+    if colons or amps or text.count("[") != brackets or text.count("]") != brackets:
+        return None  # a bare URL or one in a link, an entity, a stray bracket
+    flat = "".join(plain)
+    return _tuple(
+        Rendered,
+        (
+            flat,
+            "".join(md) if wikilinks else flat,
+            "".join(raw),
+            sources,
+            wikilinks,
+            external,
+            [],
+            shown,
+        ),
+    )
 
 
 def _line_at(text: str, pos: int, base: int) -> int:
@@ -247,7 +286,10 @@ def _close_template(text: str, start: int) -> int:
     return -1
 
 
-_PARAM_MARK = re.compile(r"\{\{|\}\}|\[\[|\]\]|\|")
+# The marks that nest, and "|", as split points. A whole link without brackets or braces
+# inside (the commonest by far) is one mark: it leaves the depths as they were, and its
+# "|" never splits; taking it at once saves a step for each of its marks.
+_PARAM_MARK = re.compile(r"(\[\[[^\[\]{}]*\]\]|\{\{|\}\}|\[\[|\]\]|\|)")
 
 
 def _split_params(body: str) -> list[str]:
@@ -256,22 +298,27 @@ def _split_params(body: str) -> list[str]:
         return body.split("|")
     parts: list[str] = []
     depth_t = depth_l = 0
-    last = 0
-    for m in _PARAM_MARK.finditer(body):
-        tok = m.group()
+    # Text and marks in turn; a part is the text and marks since the last split.
+    pieces = _PARAM_MARK.split(body)
+    part = [pieces[0]]
+    for i in range(1, len(pieces), 2):
+        tok = pieces[i]
         if tok == "|":
             if not depth_t and not depth_l:
-                parts.append(body[last : m.start()])
-                last = m.end()
+                parts.append("".join(part))
+                part = [pieces[i + 1]]
+                continue
         elif tok == "{{":
             depth_t += 1
         elif tok == "}}":
             depth_t = max(0, depth_t - 1)
         elif tok == "[[":
             depth_l += 1
-        else:
+        elif tok == "]]":
             depth_l = max(0, depth_l - 1)
-    parts.append(body[last:])
+        part.append(tok)
+        part.append(pieces[i + 1])
+    parts.append("".join(part))
     return parts
 
 

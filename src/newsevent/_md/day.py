@@ -8,6 +8,7 @@ from .. import _inline
 from .._errors import ParseError
 from .._model import (
     DayPage,
+    Language,
     day_folder,
     day_label,
     good_prefix,
@@ -85,6 +86,15 @@ def dumps_day(page: DayPage) -> str:
     English: the newest generator's; Chinese: the zh generator's of December 2019 (no
     blank line between entries).
     """
+    head, tail = day_parts(page)
+    if page.previous is None:
+        return head + tail
+    return head + previous_line(page.previous, edition(page)) + tail
+
+
+def day_parts(page: DayPage) -> tuple[str, str]:
+    """:func:`dumps_day`'s text before the ``Previous Day...`` heading's place and after
+    it (the heading itself is :func:`previous_line`)."""
     out = []
     d = page.date
     language = edition(page)
@@ -94,8 +104,9 @@ def dumps_day(page: DayPage) -> str:
     out.append(f"## [{day_label(d)}]({page.url})\n\n")
     label = WRITE_HEADINGS[language][2]
     out.extend(entry_lines(e, label, gap) for e in page.entries)
-    if page.previous is not None:
-        word = WRITE_PREVIOUS[language]
-        out.append(f"## [{word}]({_inline.escape_url_dest(page.previous)})\n\n")
-    out.append(unparsed_section(page.extra))
-    return "".join(out)
+    return "".join(out), unparsed_section(page.extra)
+
+
+def previous_line(url: str, language: Language) -> str:
+    """The ``## [Previous Day...](url)`` heading of a day page in ``language``."""
+    return f"## [{WRITE_PREVIOUS[language]}]({_inline.escape_url_dest(url)})\n\n"
