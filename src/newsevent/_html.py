@@ -392,6 +392,8 @@ def _url(el: Any) -> str:
 def _build(factory: Callable[[], T], el: Any) -> T:
     try:
         return factory()
+    except ParseError:
+        raise  # raised for an element inside: it names that element's line already
     except (ValueError, TypeError) as exc:
         raise _fail(str(exc), el) from None
 
@@ -633,6 +635,8 @@ _good_url = ok.good_url
 
 
 def _fast_page(doc: Any) -> Page:
+    if next(doc.itersiblings(etree.Element), None) is not None:
+        raise _REFUSED  # a second document after the first: its articles count too
     top = None
     for art in doc.iter("article"):
         cls = art.get("class")

@@ -1,0 +1,1013 @@
+"""The HTML writer and reader at their edges: every page kind written exactly, read back by
+both paths, and the reader's errors with their messages and lines.
+
+The expected documents are written out by hand (head, JSON-LD block and body), not made by
+the code under test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from lxml import etree
+
+from newsevent import _html
+from newsevent._model import (
+    Change,
+    DayPage,
+    Editorial,
+    Entry,
+    Event,
+    FrontPage,
+    FrontSection,
+    Related,
+    Source,
+)
+from tests.test_trusted import outcome
+
+D = dt.date(2012, 11, 8)
+
+
+def document(lang: str, title: str, ld: str, body: str) -> str:
+    """The whole page: the writer's head around ``ld`` and ``body``."""
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{lang}">\n'
+        "<head>\n"
+        '<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="generator" content="newsevent html 2">\n'
+        f"<title>{title}</title>\n"
+        f'<script type="application/ld+json">{ld}</script>\n'
+        "</head>\n"
+        f"<body>{body}</body>\n"
+        "</html>\n"
+    )
+
+
+EVENT_FULL = Event(
+    date=D,
+    title="T",
+    category="C",
+    body="One\n\nTwo",
+    sources=(Source(name="N", url="/s", image="/i"), Source(name="M", url="/s2")),
+    cover_image="/c",
+    changes=(
+        Change(
+            title="C1", url="/c1", label="Update", timestamp=dt.datetime(2012, 11, 8, 10, 20, 30)
+        ),
+        Change(title="C2", url="/c2", label="First"),
+    ),
+    related=(Related(title="R", url="/r", context=("x", "y z")), Related(title="Q", url="/q")),
+    slug="s",
+    prefix="/zh",
+    language="zh",
+    extra=("e1", "e2"),
+)
+# No language, no category, no body: English, and the date for the empty title.
+EVENT_BARE = Event(date=D, title="")
+# No language: the category's script decides.
+EVENT_CJK_CATEGORY = Event(date=D, title="t", category="中")
+# Unsafe URLs kept inert, a URL beyond ASCII kept in data-url, text to escape.
+EVENT_URLS = Event(
+    date=D,
+    title="t <&>",
+    sources=(Source(name="N", url="javascript:x", image="http://例.com/ü"),),
+    cover_image="data:x",
+    changes=(Change(title="C", url="vbscript:y", label="L"),),
+    related=(Related(title="R", url="HTTPS://a/b%7c\u00e9", context=("k",)),),
+    language="en",
+)
+DAY_FULL = DayPage(
+    date=D,
+    entries=(
+        Entry(title="T", url="/t", category="C", summary="S", context=("a", "b")),
+        Entry(title="U", url="javascript:u"),
+    ),
+    previous="/p",
+    prefix="/zh",
+    formats=True,
+    language="zh",
+    extra=("x",),
+)
+# No language: only the first five entries are looked at, all Latin.
+DAY_BARE = DayPage(
+    date=D, entries=tuple(Entry(title=t, url="/e") for t in ("a", "b", "c", "d", "e", "中"))
+)
+DAY_CJK = DayPage(date=D, entries=(Entry(title="a", url="/a", category="中"),))
+FRONT_FULL = FrontPage(
+    sections=(
+        FrontSection(
+            label="L", url="/l", entries=(Entry(title="T", url="/t", context=("c",)),), rule=True
+        ),
+        FrontSection(label="M", entries=(Entry(title="U", url="/u", summary="S"),)),
+    ),
+    formats=True,
+    language="en",
+    extra=("x",),
+)
+FRONT_BARE = FrontPage(
+    sections=(FrontSection(label="L", url="/l", entries=(Entry(title="中", url="/t"),)),)
+)
+EDITORIAL_FULL = Editorial(
+    title="T",
+    author="A",
+    body="Say [a](/a) and *b* [c](javascript:c) end\n\n[d](/d)x *e*",
+    date=D,
+    slug="s",
+    prefix="/zh",
+    language="en",
+    extra=("x",),
+)
+EDITORIAL_BARE = Editorial(title="中", author="A")
+
+WRITTEN: list[tuple[str, Any, str]] = [
+    (
+        "event full",
+        EVENT_FULL,
+        document(
+            "zh",
+            "T",
+            (
+                "{\n"
+                ' "@context": "https://schema.org",\n'
+                ' "@type": "NewsArticle",\n'
+                ' "headline": "T",\n'
+                ' "datePublished": "2012-11-08",\n'
+                ' "inLanguage": "zh",\n'
+                ' "articleSection": "C",\n'
+                ' "articleBody": "One\\n\\nTwo",\n'
+                ' "image": "/c",\n'
+                ' "citation": [\n'
+                "  {\n"
+                '   "@type": "CreativeWork",\n'
+                '   "name": "N",\n'
+                '   "url": "/s"\n'
+                "  },\n"
+                "  {\n"
+                '   "@type": "CreativeWork",\n'
+                '   "name": "M",\n'
+                '   "url": "/s2"\n'
+                "  }\n"
+                " ]\n"
+                "}"
+            ),
+            (
+                '<article class="newsevent" data-newsevent-version="2" data-prefix="/zh"'
+                ' data-slug="s" data-language="zh">'
+                '<nav class="formats">Formats: <a href="/zh/news/2012/11/8/s.html"'
+                ' class="format">HTML</a> <a href="/zh/news/2012/11/8/s.json"'
+                ' class="format">JSON</a> <a href="/zh/news/2012/11/8/s.xml"'
+                ' class="format">XML</a> </nav><p class="date">'
+                '<a href="/zh/news/2012/11/8/index.md">'
+                '<time datetime="2012-11-08">2012-11-8</time></a></p>\n'
+                '<p class="category">C</p>\n'
+                "<h1>T</h1>\n"
+                '<div class="body">\n'
+                "<p>One</p>\n"
+                "<p>Two</p>\n"
+                "</div>\n"
+                '<section class="sources"><h2>信息来源</h2>\n'
+                "<ol>\n"
+                '<li class="source">\n'
+                '<a href="/s" class="source-link">N</a> <a href="/i"'
+                ' class="image-link">IMG</a>\n'
+                "</li>\n"
+                '<li class="source"><a href="/s2" class="source-link">M</a></li>\n'
+                '<li class="cover-image"><a href="/c" class="cover">Cover Image</a></li>\n'
+                '</ol></section><section class="changes"><h2>Changes</h2>\n'
+                "<ol>\n"
+                '<li class="change" data-label="Update">\n'
+                '<a href="/c1" class="title">C1</a> <time'
+                ' datetime="2012-11-08T10:20:30">2012-11-08 10:20:30</time> <span'
+                ' class="label">(Update)</span>\n'
+                "</li>\n"
+                '<li class="change" data-label="First">\n'
+                '<a href="/c2" class="title">C2</a> <span class="label">(First)</span>\n'
+                "</li>\n"
+                '</ol></section><section class="related"><h2>有关</h2>\n'
+                "<ol>\n"
+                '<li class="related">\n'
+                '<a href="/r" class="title">R</a> <span class="context">消息: <span'
+                ' class="tag">x</span>, <span class="tag">y z</span></span>\n'
+                "</li>\n"
+                '<li class="related"><a href="/q" class="title">Q</a></li>\n'
+                '</ol></section><section class="extra"><h2>Unparsed</h2>\n'
+                "<ul>\n"
+                '<li class="line"><code>e1</code></li>\n'
+                '<li class="line"><code>e2</code></li>\n'
+                "</ul></section></article>"
+            ),
+        ),
+    ),
+    (
+        "event bare",
+        EVENT_BARE,
+        document(
+            "en",
+            "2012-11-8",
+            (
+                "{\n"
+                ' "@context": "https://schema.org",\n'
+                ' "@type": "NewsArticle",\n'
+                ' "headline": "",\n'
+                ' "datePublished": "2012-11-08",\n'
+                ' "inLanguage": "en"\n'
+                "}"
+            ),
+            (
+                '<article class="newsevent" data-newsevent-version="2" data-prefix="">'
+                '<p class="date"><a href="/news/2012/11/8/index.md">'
+                '<time datetime="2012-11-08">2012-11-8</time></a></p>\n'
+                "<h1></h1>\n"
+                '<div class="body"></div></article>'
+            ),
+        ),
+    ),
+    (
+        "event cjk category",
+        EVENT_CJK_CATEGORY,
+        document(
+            "zh",
+            "t",
+            (
+                "{\n"
+                ' "@context": "https://schema.org",\n'
+                ' "@type": "NewsArticle",\n'
+                ' "headline": "t",\n'
+                ' "datePublished": "2012-11-08",\n'
+                ' "inLanguage": "zh",\n'
+                ' "articleSection": "中"\n'
+                "}"
+            ),
+            (
+                '<article class="newsevent" data-newsevent-version="2" data-prefix="">'
+                '<p class="date"><a href="/news/2012/11/8/index.md">'
+                '<time datetime="2012-11-08">2012-11-8</time></a></p>\n'
+                '<p class="category">中</p>\n'
+                "<h1>t</h1>\n"
+                '<div class="body"></div></article>'
+            ),
+        ),
+    ),
+    (
+        "event urls",
+        EVENT_URLS,
+        document(
+            "en",
+            "t &lt;&amp;&gt;",
+            (
+                "{\n"
+                ' "@context": "https://schema.org",\n'
+                ' "@type": "NewsArticle",\n'
+                ' "headline": "t \\u003c\\u0026\\u003e",\n'
+                ' "datePublished": "2012-11-08",\n'
+                ' "inLanguage": "en",\n'
+                ' "citation": [\n'
+                "  {\n"
+                '   "@type": "CreativeWork",\n'
+                '   "name": "N",\n'
+                '   "url": "javascript:x"\n'
+                "  }\n"
+                " ]\n"
+                "}"
+            ),
+            (
+                '<article class="newsevent" data-newsevent-version="2" data-prefix=""'
+                ' data-language="en"><p class="date"><a href="/news/2012/11/8/index.md">'
+                '<time datetime="2012-11-08">2012-11-8</time></a></p>\n'
+                "<h1>t &lt;&amp;&gt;</h1>\n"
+                '<div class="body"></div>\n'
+                '<section class="sources"><h2>Sources</h2>\n'
+                "<ol>\n"
+                '<li class="source">\n'
+                '<span class="source-link inert-url" data-url="javascript:x">N</span> <a'
+                ' href="http://%E4%BE%8B.com/%C3%BC" class="image-link"'
+                ' data-url="http://例.com/ü">IMG</a>\n'
+                "</li>\n"
+                '<li class="cover-image">'
+                '<span class="cover inert-url" data-url="data:x">Cover Image</span></li>\n'
+                '</ol></section><section class="changes"><h2>Changes</h2>\n'
+                '<ol><li class="change" data-label="L">\n'
+                '<span class="title inert-url" data-url="vbscript:y">C</span> <span'
+                ' class="label">(L)</span>\n'
+                '</li></ol></section><section class="related"><h2>Related</h2>\n'
+                '<ol><li class="related">\n'
+                '<a href="HTTPS://a/b%7c%C3%A9" class="title"'
+                ' data-url="HTTPS://a/b%7cé">R</a> <span class="context">Context: <span'
+                ' class="tag">k</span></span>\n'
+                "</li></ol></section></article>"
+            ),
+        ),
+    ),
+    (
+        "day full",
+        DAY_FULL,
+        document(
+            "zh",
+            "2012-11-8",
+            (
+                "{\n"
+                ' "@context": "https://schema.org",\n'
+                ' "@type": "ItemList",\n'
+                ' "name": "2012-11-08",\n'
+                ' "inLanguage": "zh",\n'
+                ' "itemListElement": [\n'
+                "  {\n"
+                '   "@type": "ListItem",\n'
+                '   "position": 1,\n'
+                '   "name": "T",\n'
+                '   "url": "/t"\n'
+                "  }\n"
+                " ]\n"
+                "}"
+            ),
+            (
+                '<article class="newsevent-day" data-newsevent-version="2" data-prefix="/zh"'
+                ' data-language="zh">'
+                '<nav class="formats">Formats: <a href="2012/11/8/index.html"'
+                ' class="format">HTML</a> <a href="2012/11/8/index.json"'
+                ' class="format">JSON</a> <a href="2012/11/8/index.xml"'
+                ' class="format">XML</a> </nav><h1><a href="/zh/news/2012/11/8/index.md">'
+                '<time datetime="2012-11-08">2012-11-8</time></a></h1>\n'
+                '<section class="entries"><article class="entry"><p class="category">C</p>\n'
+                '<h3><a href="/t" class="title">T</a></h3>\n'
+                '<p class="summary">S</p>\n'
+                '<p class="context">消息: <span class="tag">a</span>, <span'
+                ' class="tag">b</span></p></article><article class="entry"><h3>'
+                '<span class="title inert-url" data-url="javascript:u">U</span></h3>'
+                '</article></section><nav class="previous">'
+                '<a href="/p" class="previous">前一天...</a></nav><section class="extra">'
+                "<h2>Unparsed</h2>\n"
+                '<ul><li class="line"><code>x</code></li></ul></section></article>'
+            ),
+        ),
+    ),
+    (
+        "day bare",
+        DAY_BARE,
+        document(
+            "en",
+            "2012-11-8",
+            (
+                "{\n"
+                ' "@context": "https://schema.org",\n'
+                ' "@type": "ItemList",\n'
+                ' "name": "2012-11-08",\n'
+                ' "inLanguage": "en",\n'
+                ' "itemListElement": [\n'
+                "  {\n"
+                '   "@type": "ListItem",\n'
+                '   "position": 1,\n'
+                '   "name": "a",\n'
+                '   "url": "/e"\n'
+                "  },\n"
+                "  {\n"
+                '   "@type": "ListItem",\n'
+                '   "position": 2,\n'
+                '   "name": "b",\n'
+                '   "url": "/e"\n'
+                "  },\n"
+                "  {\n"
+                '   "@type": "ListItem",\n'
+                '   "position": 3,\n'
+                '   "name": "c",\n'
+                '   "url": "/e"\n'
+                "  },\n"
+                "  {\n"
+                '   "@type": "ListItem",\n'
+                '   "position": 4,\n'
+                '   "name": "d",\n'
+                '   "url": "/e"\n'
+                "  },\n"
+                "  {\n"
+                '   "@type": "ListItem",\n'
+                '   "position": 5,\n'
+                '   "name": "e",\n'
+                '   "url": "/e"\n'
+                "  },\n"
+                "  {\n"
+                '   "@type": "ListItem",\n'
+                '   "position": 6,\n'
+                '   "name": "中",\n'
+                '   "url": "/e"\n'
+                "  }\n"
+                " ]\n"
+                "}"
+            ),
+            (
+                '<article class="newsevent-day" data-newsevent-version="2" data-prefix="">'
+                '<h1><a href="/news/2012/11/8/index.md">'
+                '<time datetime="2012-11-08">2012-11-8</time></a></h1>\n'
+                '<section class="entries"><article class="entry"><h3>'
+                '<a href="/e" class="title">a</a></h3></article><article class="entry"><h3>'
+                '<a href="/e" class="title">b</a></h3></article><article class="entry"><h3>'
+                '<a href="/e" class="title">c</a></h3></article><article class="entry"><h3>'
+                '<a href="/e" class="title">d</a></h3></article><article class="entry"><h3>'
+                '<a href="/e" class="title">e</a></h3></article><article class="entry"><h3>'
+                '<a href="/e" class="title">中</a></h3></article></section></article>'
+            ),
+        ),
+    ),
+    (
+        "day cjk",
+        DAY_CJK,
+        document(
+            "zh",
+            "2012-11-8",
+            (
+                "{\n"
+                ' "@context": "https://schema.org",\n'
+                ' "@type": "ItemList",\n'
+                ' "name": "2012-11-08",\n'
+                ' "inLanguage": "zh",\n'
+                ' "itemListElement": [\n'
+                "  {\n"
+                '   "@type": "ListItem",\n'
+                '   "position": 1,\n'
+                '   "name": "a",\n'
+                '   "url": "/a"\n'
+                "  }\n"
+                " ]\n"
+                "}"
+            ),
+            (
+                '<article class="newsevent-day" data-newsevent-version="2" data-prefix="">'
+                '<h1><a href="/news/2012/11/8/index.md">'
+                '<time datetime="2012-11-08">2012-11-8</time></a></h1>\n'
+                '<section class="entries"><article class="entry"><p class="category">中</p>\n'
+                '<h3><a href="/a" class="title">a</a></h3></article></section></article>'
+            ),
+        ),
+    ),
+    (
+        "front full",
+        FRONT_FULL,
+        document(
+            "en",
+            "L",
+            (
+                "{\n"
+                ' "@context": "https://schema.org",\n'
+                ' "@type": "ItemList",\n'
+                ' "name": "L",\n'
+                ' "inLanguage": "en",\n'
+                ' "itemListElement": [\n'
+                "  {\n"
+                '   "@type": "ListItem",\n'
+                '   "position": 1,\n'
+                '   "name": "T",\n'
+                '   "url": "/t"\n'
+                "  },\n"
+                "  {\n"
+                '   "@type": "ListItem",\n'
+                '   "position": 2,\n'
+                '   "name": "U",\n'
+                '   "url": "/u"\n'
+                "  }\n"
+                " ]\n"
+                "}"
+            ),
+            (
+                '<article class="newsevent-front" data-newsevent-version="2"'
+                ' data-language="en">'
+                '<nav class="formats">Formats: <a href="/index.html" class="format">HTML</a>'
+                ' <a href="/index.json" class="format">JSON</a> <a href="/index.xml"'
+                ' class="format">XML</a> </nav><section class="section" data-rule="true">'
+                '<h2><a href="/l" class="day">L</a></h2>\n'
+                '<article class="entry"><h3><a href="/t" class="title">T</a></h3>\n'
+                '<p class="context">Context: <span class="tag">c</span></p></article>'
+                "</section><hr>\n"
+                '<section class="section"><h2>M</h2>\n'
+                '<article class="entry"><h3><a href="/u" class="title">U</a></h3>\n'
+                '<p class="summary">S</p></article></section><section class="extra">'
+                "<h2>Unparsed</h2>\n"
+                '<ul><li class="line"><code>x</code></li></ul></section></article>'
+            ),
+        ),
+    ),
+    (
+        "front bare",
+        FRONT_BARE,
+        document(
+            "zh",
+            "L",
+            (
+                "{\n"
+                ' "@context": "https://schema.org",\n'
+                ' "@type": "ItemList",\n'
+                ' "name": "L",\n'
+                ' "inLanguage": "zh",\n'
+                ' "itemListElement": [\n'
+                "  {\n"
+                '   "@type": "ListItem",\n'
+                '   "position": 1,\n'
+                '   "name": "中",\n'
+                '   "url": "/t"\n'
+                "  }\n"
+                " ]\n"
+                "}"
+            ),
+            (
+                '<article class="newsevent-front" data-newsevent-version="2">'
+                '<section class="section"><h2><a href="/l" class="day">L</a></h2>\n'
+                '<article class="entry"><h3><a href="/t" class="title">中</a></h3></article>'
+                "</section></article>"
+            ),
+        ),
+    ),
+    (
+        "editorial full",
+        EDITORIAL_FULL,
+        document(
+            "en",
+            "T",
+            (
+                "{\n"
+                ' "@context": "https://schema.org",\n'
+                ' "@type": "OpinionNewsArticle",\n'
+                ' "headline": "T",\n'
+                ' "author": {\n'
+                '  "@type": "Person",\n'
+                '  "name": "A"\n'
+                " },\n"
+                ' "inLanguage": "en",\n'
+                ' "datePublished": "2012-11-08"\n'
+                "}"
+            ),
+            (
+                '<article class="newsevent-editorial" data-newsevent-version="2"'
+                ' data-prefix="/zh" data-slug="s" data-language="en"><p class="date">'
+                '<time datetime="2012-11-08">2012-11-08</time></p>\n'
+                "<h1>T</h1>\n"
+                '<p class="author">by <span class="name">A</span></p>\n'
+                '<div class="body">\n'
+                '<p data-md="Say [a](/a) and *b* [c](javascript:c) end">Say <a href="/a"'
+                ' class="inline">a</a> and <em>b</em> <span class="inline inert-url"'
+                ' data-url="javascript:c">c</span> end</p>\n'
+                '<p data-md="[d](/d)x *e*"><a href="/d" class="inline">d</a>x <em>e</em></p>\n'
+                "</div>\n"
+                '<section class="extra"><h2>Unparsed</h2>\n'
+                '<ul><li class="line"><code>x</code></li></ul></section></article>'
+            ),
+        ),
+    ),
+    (
+        "editorial bare",
+        EDITORIAL_BARE,
+        document(
+            "zh",
+            "中",
+            (
+                "{\n"
+                ' "@context": "https://schema.org",\n'
+                ' "@type": "OpinionNewsArticle",\n'
+                ' "headline": "中",\n'
+                ' "author": {\n'
+                '  "@type": "Person",\n'
+                '  "name": "A"\n'
+                " },\n"
+                ' "inLanguage": "zh"\n'
+                "}"
+            ),
+            (
+                '<article class="newsevent-editorial" data-newsevent-version="2"><h1>中</h1>\n'
+                '<p class="author">by <span class="name">A</span></p>\n'
+                '<div class="body"></div></article>'
+            ),
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(("page", "text"), [w[1:] for w in WRITTEN], ids=[w[0] for w in WRITTEN])
+def test_pages_are_written_exactly(page: Any, text: str) -> None:
+    assert _html.dumps(page) == text
+    for fast in (True, False):
+        back = _html.loads(text, fast=fast)
+        assert (type(back), back, back.language) == (type(page), page, page.language)
+
+
+URL_SPACE = (
+    "{} 'a b' must not contain U+0020 at offset 1 (whitespace and control characters end a "
+    "Markdown link destination)"
+)
+LANGUAGE_FR = "language must be None or one of ('en', 'zh'), not 'fr'"
+# (name, page, text replaced (its first occurrence), by what, message, line of the error)
+ERRORS: list[tuple[str, Any, str, str, str, int]] = [
+    (
+        "event h1 markup",
+        EVENT_FULL,
+        "<h1>T</h1>",
+        "<h1><b>T</b></h1>",
+        "unexpected markup inside <h1>",
+        33,
+    ),
+    (
+        "event h1 twice",
+        EVENT_FULL,
+        "<h1>T</h1>",
+        "<h1>T</h1><h1>U</h1>",
+        "expected one <h1>, found 2",
+        31,
+    ),
+    ("event no h1", EVENT_BARE, "<h1></h1>", "", "expected one <h1>, found 0", 16),
+    (
+        "event date",
+        EVENT_FULL,
+        'datetime="2012-11-08"',
+        'datetime="2012-11-8"',
+        "invalid <time datetime>",
+        31,
+    ),
+    (
+        "event no date",
+        EVENT_FULL,
+        '<time datetime="2012-11-08">2012-11-8</time>',
+        "",
+        "expected one date, found 0",
+        31,
+    ),
+    (
+        "event category markup",
+        EVENT_FULL,
+        'class="category">C<',
+        'class="category"><i>C</i><',
+        "unexpected markup inside category",
+        32,
+    ),
+    (
+        "event paragraph markup",
+        EVENT_FULL,
+        "<p>Two</p>",
+        "<p><i>Two</i></p>",
+        "unexpected markup inside a body paragraph",
+        36,
+    ),
+    (
+        "event no body",
+        EVENT_FULL,
+        '<div class="body">',
+        '<div class="x">',
+        "expected one body, found 0",
+        31,
+    ),
+    (
+        "source no link",
+        EVENT_FULL,
+        'class="source-link">M<',
+        'class="x">M<',
+        "expected one 'source-link' link, found 0",
+        43,
+    ),
+    (
+        "source link no URL",
+        EVENT_FULL,
+        '<a href="/s2" class="source-link">',
+        '<a class="source-link">',
+        "link without a URL",
+        43,
+    ),
+    (
+        "source link markup",
+        EVENT_FULL,
+        'class="source-link">M</a>',
+        'class="source-link"><b>M</b></a>',
+        "unexpected markup inside a link",
+        43,
+    ),
+    ("source URL", EVENT_FULL, '<a href="/s2"', '<a href="a b"', URL_SPACE.format("url"), 43),
+    (
+        "source image URL",
+        EVENT_FULL,
+        '<a href="/i"',
+        '<a href="a b"',
+        URL_SPACE.format("image"),
+        40,
+    ),
+    (
+        "cover image no link",
+        EVENT_FULL,
+        '<a href="/c" class="cover">Cover Image</a>',
+        "",
+        "expected one cover image link, found 0",
+        44,
+    ),
+    (
+        "change timestamp",
+        EVENT_FULL,
+        'datetime="2012-11-08T10:20:30"',
+        'datetime="2012-13-08T10:20:30"',
+        "month must be in 1..12",
+        47,
+    ),
+    (
+        "change label",
+        EVENT_FULL,
+        'data-label="First"',
+        'data-label="a(b)"',
+        "label must not contain parentheses: 'a(b)'",
+        50,
+    ),
+    (
+        "change no title link",
+        EVENT_FULL,
+        '<a href="/c2" class="title">',
+        '<a href="/c2">',
+        "expected one 'title' link, found 0",
+        50,
+    ),
+    (
+        "related tag markup",
+        EVENT_FULL,
+        '<span class="tag">y z</span>',
+        '<span class="tag"><b>y</b></span>',
+        "unexpected markup inside a context tag",
+        56,
+    ),
+    ("related URL", EVENT_FULL, '<a href="/q"', '<a href="a b"', URL_SPACE.format("url"), 58),
+    (
+        "event extra markup",
+        EVENT_FULL,
+        "<code>e2</code>",
+        "<code><b>e2</b></code>",
+        "unexpected markup inside an unparsed line",
+        62,
+    ),
+    (
+        "event extra blank",
+        EVENT_FULL,
+        "<code>e2</code>",
+        "<code> </code>",
+        "extra lines must not be blank",
+        31,
+    ),
+    ("event language", EVENT_FULL, 'data-language="zh"', 'data-language="fr"', LANGUAGE_FR, 31),
+    (
+        "event prefix",
+        EVENT_FULL,
+        'data-prefix="/zh"',
+        'data-prefix="zh"',
+        "prefix 'zh' must be empty or '/segment[/segment…]'",
+        31,
+    ),
+    (
+        "event slug",
+        EVENT_FULL,
+        'data-slug="s"',
+        'data-slug="a/b"',
+        "slug 'a/b' must be one URL path segment",
+        31,
+    ),
+    (
+        "day date",
+        DAY_FULL,
+        'datetime="2012-11-08"',
+        'datetime="soon"',
+        "invalid <time datetime>",
+        23,
+    ),
+    (
+        "day no date",
+        DAY_FULL,
+        '<time datetime="2012-11-08">2012-11-8</time>',
+        "",
+        "expected one date, found 0",
+        23,
+    ),
+    (
+        "day no entries",
+        DAY_FULL,
+        '<section class="entries">',
+        '<section class="x">',
+        "expected one entries, found 0",
+        23,
+    ),
+    (
+        "entry link no URL",
+        DAY_FULL,
+        '<a href="/t" class="title">',
+        '<a class="title">',
+        "link without a URL",
+        25,
+    ),
+    (
+        "entry title markup",
+        DAY_FULL,
+        'class="title">T</a>',
+        'class="title"><b>T</b></a>',
+        "unexpected markup inside an entry title",
+        25,
+    ),
+    ("entry URL", DAY_FULL, '<a href="/t"', '<a href="a b"', URL_SPACE.format("url"), 24),
+    (
+        "entry category markup",
+        DAY_FULL,
+        '<p class="category">C</p>',
+        '<p class="category"><b>C</b></p>',
+        "unexpected markup inside a category",
+        24,
+    ),
+    (
+        "entry summary markup",
+        DAY_FULL,
+        '<p class="summary">S</p>',
+        '<p class="summary"><b>S</b></p>',
+        "unexpected markup inside a summary",
+        26,
+    ),
+    (
+        "entry tag markup",
+        DAY_FULL,
+        '<span class="tag">b</span>',
+        '<span class="tag"><b>b</b></span>',
+        "unexpected markup inside a context tag",
+        27,
+    ),
+    (
+        "previous no URL",
+        DAY_FULL,
+        '<a href="/p" class="previous">',
+        '<a class="previous">',
+        "link without a URL",
+        27,
+    ),
+    ("previous URL", DAY_FULL, '<a href="/p"', '<a href="a b"', URL_SPACE.format("previous"), 23),
+    ("day language", DAY_FULL, 'data-language="zh"', 'data-language="fr"', LANGUAGE_FR, 23),
+    (
+        "day extra markup",
+        DAY_FULL,
+        "<code>x</code>",
+        "<code><b>x</b></code>",
+        "unexpected markup inside an unparsed line",
+        28,
+    ),
+    (
+        "front no heading",
+        FRONT_FULL,
+        '<h2><a href="/l" class="day">L</a></h2>',
+        "",
+        "expected one section heading, found 0",
+        29,
+    ),
+    (
+        "front link no URL",
+        FRONT_FULL,
+        '<a href="/l" class="day">',
+        '<a class="day">',
+        "link without a URL",
+        29,
+    ),
+    (
+        "front link markup",
+        FRONT_FULL,
+        'class="day">L</a>',
+        'class="day"><b>L</b></a>',
+        "unexpected markup inside a section link",
+        29,
+    ),
+    (
+        "front heading markup",
+        FRONT_FULL,
+        "<h2>M</h2>",
+        "<h2><b>M</b></h2>",
+        "link without a URL",
+        32,
+    ),
+    (
+        "front unlinked Unparsed",
+        FRONT_FULL,
+        "<h2>M</h2>",
+        "<h2>Unparsed:</h2>",
+        "a section without a link cannot be labelled 'Unparsed:'",
+        32,
+    ),
+    ("front URL", FRONT_FULL, '<a href="/l"', '<a href="a b"', URL_SPACE.format("url"), 29),
+    ("front language", FRONT_FULL, 'data-language="en"', 'data-language="fr"', LANGUAGE_FR, 29),
+    (
+        "front extra markup",
+        FRONT_FULL,
+        "<code>x</code>",
+        "<code><b>x</b></code>",
+        "unexpected markup inside an unparsed line",
+        35,
+    ),
+    (
+        "editorial date",
+        EDITORIAL_FULL,
+        'datetime="2012-11-08"',
+        'datetime="soon"',
+        "invalid <time datetime>",
+        20,
+    ),
+    (
+        "editorial no data-md",
+        EDITORIAL_FULL,
+        '<p data-md="[d](/d)x *e*">',
+        "<p>",
+        "body paragraph without data-md",
+        25,
+    ),
+    (
+        "editorial no author",
+        EDITORIAL_FULL,
+        '<span class="name">A</span>',
+        "A",
+        "expected one author, found 0",
+        20,
+    ),
+    (
+        "editorial author markup",
+        EDITORIAL_FULL,
+        '<span class="name">A</span>',
+        '<span class="name"><b>A</b></span>',
+        "unexpected markup inside the author",
+        22,
+    ),
+    (
+        "editorial author empty",
+        EDITORIAL_BARE,
+        '<span class="name">A</span>',
+        '<span class="name"></span>',
+        "author must not be empty",
+        19,
+    ),
+    (
+        "editorial h1 markup",
+        EDITORIAL_FULL,
+        "<h1>T</h1>",
+        "<h1><b>T</b></h1>",
+        "unexpected markup inside <h1>",
+        21,
+    ),
+    ("editorial no h1", EDITORIAL_FULL, "<h1>T</h1>", "", "expected one <h1>, found 0", 20),
+    (
+        "editorial no body",
+        EDITORIAL_FULL,
+        '<div class="body">',
+        '<div class="x">',
+        "expected one body, found 0",
+        20,
+    ),
+    (
+        "editorial slug",
+        EDITORIAL_FULL,
+        'data-slug="s"',
+        'data-slug="a/b"',
+        "slug 'a/b' must be one URL path segment",
+        20,
+    ),
+    (
+        "editorial language",
+        EDITORIAL_FULL,
+        'data-language="en"',
+        'data-language="fr"',
+        LANGUAGE_FR,
+        20,
+    ),
+    (
+        "editorial extra markup",
+        EDITORIAL_FULL,
+        "<code>x</code>",
+        "<code><b>x</b></code>",
+        "unexpected markup inside an unparsed line",
+        28,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("page", "old", "new", "msg", "line"), [e[1:] for e in ERRORS], ids=[e[0] for e in ERRORS]
+)
+def test_errors_name_the_element_at_fault(
+    page: Any, old: str, new: str, msg: str, line: int
+) -> None:
+    # An error inside an entry, a section or a line keeps its own message and line: the
+    # page's checks around it do not wrap it again.
+    text = _html.dumps(page)
+    assert old in text
+    text = text.replace(old, new, 1)
+    expected = ("error", msg, line, 1, None)
+    assert outcome(lambda: _html.loads(text)) == expected
+    assert outcome(lambda: _html.loads(text, fast=False)) == expected
+
+
+NOT_A_PAGE = (
+    'not a page written by newsevent: no <article class="newsevent…" data-newsevent-version="2">'
+)
+
+
+def test_a_second_document_after_the_page_is_read_alike() -> None:
+    # lxml's HTML parser keeps a second <html> after the first as a sibling of the root;
+    # the validating reader sees its articles, so the one-pass reader must not take the page.
+    text = _html.dumps(DAY_FULL)
+    twice = text + text
+    expected = ("error", NOT_A_PAGE, 1, 1, None)
+    assert outcome(lambda: _html.loads(twice)) == expected
+    assert outcome(lambda: _html.loads(twice, fast=False)) == expected
+    # A comment after the document is no second document: the one-pass reader takes it.
+    trailing = text + "<!-- c -->\n"
+    assert _html._fast_page(etree.fromstring(trailing, _html._PARSER)) == DAY_FULL
+    assert _html.loads(trailing, fast=False) == DAY_FULL
