@@ -8,6 +8,7 @@ the code under test.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from typing import Any
 
 import pytest
@@ -25,7 +26,7 @@ from newsevent._model import (
     Related,
     Source,
 )
-from tests.test_trusted import outcome
+from tests.test_trusted import outcome, revalidated
 
 D = dt.date(2012, 11, 8)
 
@@ -1011,3 +1012,251 @@ def test_a_second_document_after_the_page_is_read_alike() -> None:
     trailing = text + "<!-- c -->\n"
     assert _html._fast_page(etree.fromstring(trailing, _html._PARSER)) == DAY_FULL
     assert _html.loads(trailing, fast=False) == DAY_FULL
+
+
+# ---------------------------------------------------------------- the one-pass reader
+
+H1 = '<h1><a href="/d"><time datetime="2012-11-08">2012-11-8</time></a></h1>'
+ENT = '<article class="entry"><h3><a href="/t" class="title">t</a></h3></article>'
+FORMATS = '<nav class="formats">Formats: </nav>'
+PREV = '<nav class="previous"><a href="/p" class="previous">Previous</a></nav>'
+EXTRA = (
+    '<section class="extra"><h2>Unparsed</h2><ul><li class="line"><code>x</code></li></ul>'
+    "</section>"
+)
+
+
+def hday(inner: str, attrs: str = "", cls: str = "newsevent-day") -> str:
+    article = f'<article class="{cls}" data-newsevent-version="2"{attrs}>{inner}</article>'
+    return f"<!DOCTYPE html>\n<html><body>{article}</body></html>"
+
+
+def entries(*items: str) -> str:
+    return f'<section class="entries">{"".join(items)}</section>'
+
+
+def day(*parts: str, attrs: str = "") -> str:
+    return hday("".join(parts), attrs)
+
+
+def entry(inner: str, cls: str = "entry") -> str:
+    return day(H1, entries(f'<article class="{cls}">{inner}</article>'))
+
+
+TITLE = '<h3><a href="/t" class="title">t</a></h3>'
+
+
+def extra(inner: str) -> str:
+    return day(H1, entries(ENT), f'<section class="extra">{inner}</section>')
+
+
+# (name, document, the one-pass reader takes it, the validating reader allows it)
+TRUSTED: list[tuple[str, str, bool, bool]] = [
+    ("minimal day", day(H1, entries()), True, True),
+    ("version 1", day(H1, entries()).replace('version="2"', 'version="1"'), True, True),
+    ("version 3", day(H1, entries()).replace('version="2"', 'version="3"'), False, False),
+    ("no version", day(H1, entries()).replace(' data-newsevent-version="2"', ""), False, False),
+    ("another class too", hday(H1 + entries(), cls="newsevent-day x"), False, True),
+    ("an event", hday(H1 + entries(), cls="newsevent"), False, False),
+    ("two days", day(H1, entries()) + day(H1, entries()), False, False),
+    (
+        "a day and an event",
+        hday(H1 + entries(ENT)).replace("</body>", '<article class="newsevent"></article></body>'),
+        False,
+        False,
+    ),
+    (
+        "every member",
+        day(
+            FORMATS,
+            H1,
+            entries(ENT, ENT),
+            PREV,
+            EXTRA,
+            attrs=' data-prefix="/zh" data-language="zh"',
+        ),
+        True,
+        True,
+    ),
+    ("language en", day(H1, entries(), attrs=' data-language="en"'), True, True),
+    ("language fr", day(H1, entries(), attrs=' data-language="fr"'), False, False),
+    ("prefix", day(H1, entries(), attrs=' data-prefix="/zh"'), True, True),
+    ("prefix without slash", day(H1, entries(), attrs=' data-prefix="zh"'), False, False),
+    ("formats twice", day(FORMATS, FORMATS, H1, entries()), False, True),
+    ("formats after h1", day(H1, FORMATS, entries()), False, True),
+    ("no h1", day(entries()), False, False),
+    ("h1 twice", day(H1, H1, entries()), False, False),
+    ("h1 with two children", day(H1.replace("</a>", "</a><b>x</b>"), entries()), False, True),
+    (
+        "h1 child not a link",
+        day(H1.replace("<a ", "<b ").replace("</a>", "</b>"), entries()),
+        False,
+        False,
+    ),
+    (
+        "h1 link with two children",
+        day(H1.replace("</time>", "</time><b>x</b>"), entries()),
+        False,
+        True,
+    ),
+    (
+        "h1 link child not a time",
+        day(H1.replace("<time", "<b").replace("</time>", "</b>"), entries()),
+        False,
+        False,
+    ),
+    (
+        "time without datetime",
+        day(H1.replace(' datetime="2012-11-08"', ""), entries()),
+        False,
+        False,
+    ),
+    # Python reads the basic format from 3.11 on; the one-pass reader takes only the writer's.
+    (
+        "datetime basic format",
+        day(H1.replace("2012-11-08", "20121108"), entries()),
+        False,
+        sys.version_info >= (3, 11),
+    ),
+    ("datetime impossible", day(H1.replace("2012-11-08", "2012-02-30"), entries()), False, False),
+    ("no entries section", day(H1), False, False),
+    ("entries twice", day(H1, entries(), entries()), False, False),
+    ("entries before h1", day(entries(), H1), False, True),
+    ("entries with another child", day(H1, entries(ENT, "<p>x</p>")), False, True),
+    ("entry with another class too", entry(TITLE, "entry x"), False, True),
+    ("previous", day(H1, entries(), PREV), True, True),
+    ("previous before entries", day(H1, PREV, entries()), False, True),
+    ("previous twice", day(H1, entries(), PREV, PREV), False, True),
+    (
+        "previous with two links",
+        day(H1, entries(), PREV.replace("</a>", "</a><a>x</a>")),
+        False,
+        True,
+    ),
+    ("previous URL blank", day(H1, entries(), PREV.replace("/p", "a b")), False, False),
+    ("previous without URL", day(H1, entries(), PREV.replace(' href="/p"', "")), False, False),
+    ("extra after previous", day(H1, entries(), PREV, EXTRA), True, True),
+    ("extra before entries", day(H1, EXTRA, entries()), False, True),
+    ("extra twice", day(H1, entries(), EXTRA, EXTRA), False, True),
+    ("previous after extra", day(H1, entries(), EXTRA, PREV), False, True),
+    ("another element", day(H1, entries(), "<p>x</p>"), False, True),
+    (
+        "extra heading not h2",
+        extra("<h3>Unparsed</h3><ul><li><code>x</code></li></ul>"),
+        False,
+        True,
+    ),
+    ("extra without heading", extra("<ul><li><code>x</code></li></ul>"), False, True),
+    ("extra list not ul", extra("<h2>Unparsed</h2><ol><li><code>x</code></li></ol>"), False, True),
+    (
+        "extra with a third child",
+        extra("<h2>U</h2><ul><li><code>x</code></li></ul><p>y</p>"),
+        False,
+        True,
+    ),
+    ("extra empty list", extra("<h2>U</h2><ul></ul>"), False, True),
+    ("extra line not code", extra("<h2>U</h2><ul><li><b>x</b></li></ul>"), False, True),
+    ("extra line in a p", extra("<h2>U</h2><ul><p><code>x</code></p></ul>"), False, True),
+    (
+        "extra line with two children",
+        extra("<h2>U</h2><ul><li><code>x</code><code>y</code></li></ul>"),
+        False,
+        True,
+    ),
+    ("extra line blank", extra("<h2>U</h2><ul><li><code> </code></li></ul>"), False, False),
+    ("extra line markup", extra("<h2>U</h2><ul><li><code><b>x</b></code></li></ul>"), False, False),
+    # entries
+    ("entry", entry(TITLE), True, True),
+    (
+        "entry every member",
+        entry(
+            '<p class="category">c</p>' + TITLE + '<p class="summary">s</p>'
+            '<p class="context">Context: <span class="tag">a</span>, '
+            '<span class="tag">b c</span></p>'
+        ),
+        True,
+        True,
+    ),
+    (
+        "entry inert URL",
+        entry('<h3><span class="title inert-url" data-url="javascript:x">t</span></h3>'),
+        True,
+        True,
+    ),
+    (
+        "entry URL as written",
+        entry('<h3><a href="/%C3%A9" data-url="/\u00e9" class="title">t</a></h3>'),
+        True,
+        True,
+    ),
+    ("entry without title", entry('<p class="category">c</p>'), False, False),
+    ("entry title empty", entry('<h3><a href="/t" class="title"></a></h3>'), True, True),
+    ("entry title blank first", entry('<h3><a href="/t" class="title"> t</a></h3>'), False, False),
+    ("entry title markup", entry('<h3><a href="/t" class="title"><b>t</b></a></h3>'), False, False),
+    ("entry title in a div", entry('<div><a href="/t" class="title">t</a></div>'), False, False),
+    ("entry h3 twice", entry(TITLE + TITLE), False, False),
+    ("entry h3 with two children", entry(TITLE.replace("</a>", "</a><b>x</b>")), False, True),
+    ("entry h3 child of another class", entry(TITLE.replace("title", "name")), False, False),
+    ("entry URL blank", entry(TITLE.replace("/t", "a b")), False, False),
+    ("entry without URL", entry(TITLE.replace(' href="/t"', "")), False, False),
+    ("entry category after title", entry(TITLE + '<p class="category">c</p>'), False, True),
+    ("entry category twice", entry('<p class="category">c</p>' * 2 + TITLE), False, True),
+    ("entry category blank", entry('<p class="category">c </p>' + TITLE), False, False),
+    ("entry summary before title", entry('<p class="summary">s</p>' + TITLE), False, True),
+    ("entry summary empty", entry(TITLE + '<p class="summary"></p>'), False, False),
+    ("entry summary blank first", entry(TITLE + '<p class="summary"> s</p>'), False, False),
+    (
+        "entry summary after context",
+        entry(
+            TITLE + '<p class="context">Context: <span class="tag">a</span></p>'
+            '<p class="summary">s</p>'
+        ),
+        False,
+        True,
+    ),
+    (
+        "entry title after context",
+        entry('<p class="context">Context: <span class="tag">a</span></p>' + TITLE),
+        False,
+        True,
+    ),
+    (
+        "entry context twice",
+        entry(TITLE + '<p class="context">Context: <span class="tag">a</span></p>' * 2),
+        False,
+        True,
+    ),
+    (
+        "entry context tag not a span",
+        entry(TITLE + '<p class="context">Context: <b class="tag">a</b></p>'),
+        False,
+        True,
+    ),
+    (
+        "entry context tag with a separator",
+        entry(TITLE + '<p class="context">Context: <span class="tag">a, b</span></p>'),
+        False,
+        False,
+    ),
+    ("entry other element", entry(TITLE + "<p>x</p>"), False, True),
+]
+
+
+def _one_pass(text: str) -> Any:
+    try:
+        return _html._fast_page(etree.fromstring(text, _html._PARSER))
+    except _html._Refused:
+        return None
+
+
+@pytest.mark.parametrize(
+    ("text", "taken", "valid"), [c[1:] for c in TRUSTED], ids=[c[0] for c in TRUSTED]
+)
+def test_one_pass_reader_takes_exactly_what_it_should(text: str, taken: bool, valid: bool) -> None:
+    built = _one_pass(text)
+    slow = outcome(lambda: _html.loads(text, fast=False))
+    assert (built is not None, slow[0] == "page") == (taken, valid)
+    if built is not None:
+        assert slow == ("page", DayPage, built, built.language)
+        assert revalidated(built) == built
+    assert outcome(lambda: _html.loads(text)) == slow
