@@ -790,3 +790,27 @@ def test_the_writer_refuses_what_is_not_a_page(thing: Any) -> None:
     with pytest.raises(TypeError) as info:
         _xml.page_element(thing)
     assert str(info.value) == f"expected a page, not {type(thing).__name__}"
+
+
+def test_a_model_error_in_an_element_built_in_memory_is_at_line_1() -> None:
+    # Valid against the XSD, refused by the model; the element has no source line.
+    root = _xml.page_element(FrontPage(sections=(FrontSection(label="L", url="/x"),)))
+    del root[0].attrib["url"]
+    assert root.sourceline is None
+    with pytest.raises(ParseError) as info:
+        _xml.page_from_element(root)
+    assert (info.value.msg, info.value.lineno, info.value.colno) == (
+        "a front page has at least one section with a link or an entry",
+        1,
+        1,
+    )
+
+
+def test_an_editorial_body_the_model_refuses_names_the_root_line() -> None:
+    # The XSD allows a paragraph starting with "#"; the model does not (a heading).
+    text = (
+        f'<editorial {NS} version="2">\n<title>T</title><author>A</author>\n'
+        "<body><p># x</p></body></editorial>"
+    )
+    expected = ("error", "editorial body line '# x' must not start with '#' (a heading)", 1, 1)
+    assert outcome(lambda: _xml.loads(text))[:4] == expected
