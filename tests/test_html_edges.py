@@ -123,6 +123,7 @@ EDITORIAL_FULL = Editorial(
     extra=("x",),
 )
 EDITORIAL_BARE = Editorial(title="中", author="A")
+EDITORIAL_LATIN = Editorial(title="T", author="A")
 
 WRITTEN: list[tuple[str, Any, str]] = [
     (
@@ -575,6 +576,31 @@ WRITTEN: list[tuple[str, Any, str]] = [
             ),
             (
                 '<article class="newsevent-editorial" data-newsevent-version="2"><h1>中</h1>\n'
+                '<p class="author">by <span class="name">A</span></p>\n'
+                '<div class="body"></div></article>'
+            ),
+        ),
+    ),
+    (
+        "editorial bare, Latin title",
+        EDITORIAL_LATIN,
+        document(
+            "en",
+            "T",
+            (
+                "{\n"
+                ' "@context": "https://schema.org",\n'
+                ' "@type": "OpinionNewsArticle",\n'
+                ' "headline": "T",\n'
+                ' "author": {\n'
+                '  "@type": "Person",\n'
+                '  "name": "A"\n'
+                " },\n"
+                ' "inLanguage": "en"\n'
+                "}"
+            ),
+            (
+                '<article class="newsevent-editorial" data-newsevent-version="2"><h1>T</h1>\n'
                 '<p class="author">by <span class="name">A</span></p>\n'
                 '<div class="body"></div></article>'
             ),
@@ -1260,3 +1286,10 @@ def test_one_pass_reader_takes_exactly_what_it_should(text: str, taken: bool, va
         assert slow == ("page", DayPage, built, built.language)
         assert revalidated(built) == built
     assert outcome(lambda: _html.loads(text)) == slow
+
+
+def test_comments_in_an_event_body_are_not_paragraphs() -> None:
+    text = _html.dumps(EVENT_FULL).replace("<p>One</p>", "<p>One</p><!--x--><?pi y?>")
+    assert "<!--x-->" in text
+    for fast in (True, False):
+        assert _html.loads(text, fast=fast) == EVENT_FULL

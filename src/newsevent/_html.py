@@ -561,9 +561,9 @@ def _event_from(art: Any) -> Event:
     cats = art.xpath(f"./p[{_cls('category')}]")
     category = _leaf(cats[0], "category") if cats else None
     title = _leaf(_one(art, "./h1", "<h1>"), "<h1>")
-    body = "\n\n".join(
-        _leaf(p, "a body paragraph") for p in _one(art, f"./div[{_cls('body')}]", "body")
-    )
+    body_div = _one(art, f"./div[{_cls('body')}]", "body")
+    # Elements only: a comment or processing instruction in the body is not a paragraph.
+    body = "\n\n".join(_leaf(p, "a body paragraph") for p in body_div.iterchildren(etree.Element))
     sources: list[Source] = []
     cover = None
     for li in art.xpath(f"./section[{_cls('sources')}]/ol/li"):
