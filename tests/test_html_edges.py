@@ -124,6 +124,11 @@ EDITORIAL_FULL = Editorial(
 )
 EDITORIAL_BARE = Editorial(title="中", author="A")
 EDITORIAL_LATIN = Editorial(title="T", author="A")
+# No language: the English words of related events and of the previous-day link.
+EVENT_RELATED_NO_LANGUAGE = Event(
+    date=D, title="t", related=(Related(title="r", url="/r", context=("k",)),)
+)
+DAY_PREVIOUS_NO_LANGUAGE = DayPage(date=D, previous="/p")
 
 WRITTEN: list[tuple[str, Any, str]] = [
     (
@@ -578,6 +583,59 @@ WRITTEN: list[tuple[str, Any, str]] = [
                 '<article class="newsevent-editorial" data-newsevent-version="2"><h1>中</h1>\n'
                 '<p class="author">by <span class="name">A</span></p>\n'
                 '<div class="body"></div></article>'
+            ),
+        ),
+    ),
+    (
+        "event related no language",
+        EVENT_RELATED_NO_LANGUAGE,
+        document(
+            "en",
+            "t",
+            (
+                "{\n"
+                ' "@context": "https://schema.org",\n'
+                ' "@type": "NewsArticle",\n'
+                ' "headline": "t",\n'
+                ' "datePublished": "2012-11-08",\n'
+                ' "inLanguage": "en"\n'
+                "}"
+            ),
+            (
+                '<article class="newsevent" data-newsevent-version="2" data-prefix="">'
+                '<p class="date"><a href="/news/2012/11/8/index.md">'
+                '<time datetime="2012-11-08">2012-11-8</time></a></p>\n'
+                "<h1>t</h1>\n"
+                '<div class="body"></div>\n'
+                '<section class="related"><h2>Related</h2>\n'
+                '<ol><li class="related">\n'
+                '<a href="/r" class="title">r</a> <span class="context">Context: <span'
+                ' class="tag">k</span></span>\n'
+                "</li></ol></section></article>"
+            ),
+        ),
+    ),
+    (
+        "day previous no language",
+        DAY_PREVIOUS_NO_LANGUAGE,
+        document(
+            "en",
+            "2012-11-8",
+            (
+                "{\n"
+                ' "@context": "https://schema.org",\n'
+                ' "@type": "ItemList",\n'
+                ' "name": "2012-11-08",\n'
+                ' "inLanguage": "en",\n'
+                ' "itemListElement": []\n'
+                "}"
+            ),
+            (
+                '<article class="newsevent-day" data-newsevent-version="2" data-prefix="">'
+                '<h1><a href="/news/2012/11/8/index.md">'
+                '<time datetime="2012-11-08">2012-11-8</time></a></h1>\n'
+                '<section class="entries"></section><nav class="previous">'
+                '<a href="/p" class="previous">Previous Day...</a></nav></article>'
             ),
         ),
     ),
@@ -1265,6 +1323,14 @@ TRUSTED: list[tuple[str, str, bool, bool]] = [
         False,
     ),
     ("entry other element", entry(TITLE + "<p>x</p>"), False, True),
+    ("entry not an article", day(H1, entries(f'<div class="entry">{TITLE}</div>')), False, True),
+    (
+        "entry title again after context",
+        entry(TITLE + '<p class="context">Context: <span class="tag">a</span></p>' + TITLE),
+        False,
+        False,
+    ),
+    ("h1 after extra", day(H1, entries(), EXTRA, H1), False, False),
 ]
 
 
