@@ -129,6 +129,11 @@ EVENT_RELATED_NO_LANGUAGE = Event(
     date=D, title="t", related=(Related(title="r", url="/r", context=("k",)),)
 )
 DAY_PREVIOUS_NO_LANGUAGE = DayPage(date=D, previous="/p")
+# The language, where given, decides over the entries' script.
+FRONT_ENGLISH = FrontPage(
+    sections=(FrontSection(label="L", url="/l", entries=(Entry(title="中", url="/t"),)),),
+    language="en",
+)
 
 WRITTEN: list[tuple[str, Any, str]] = [
     (
@@ -640,6 +645,36 @@ WRITTEN: list[tuple[str, Any, str]] = [
         ),
     ),
     (
+        "front, English, entries in Chinese",
+        FRONT_ENGLISH,
+        document(
+            "en",
+            "L",
+            (
+                "{\n"
+                ' "@context": "https://schema.org",\n'
+                ' "@type": "ItemList",\n'
+                ' "name": "L",\n'
+                ' "inLanguage": "en",\n'
+                ' "itemListElement": [\n'
+                "  {\n"
+                '   "@type": "ListItem",\n'
+                '   "position": 1,\n'
+                '   "name": "中",\n'
+                '   "url": "/t"\n'
+                "  }\n"
+                " ]\n"
+                "}"
+            ),
+            (
+                '<article class="newsevent-front" data-newsevent-version="2" data-language="en">'
+                '<section class="section"><h2><a href="/l" class="day">L</a></h2>\n'
+                '<article class="entry"><h3><a href="/t" class="title">中</a></h3></article>'
+                "</section></article>"
+            ),
+        ),
+    ),
+    (
         "editorial bare, Latin title",
         EDITORIAL_LATIN,
         document(
@@ -871,6 +906,14 @@ ERRORS: list[tuple[str, Any, str, str, str, int]] = [
         23,
     ),
     (
+        "entry without a title link",
+        DAY_FULL,
+        '<a href="/t" class="title">T</a>',
+        "",
+        "expected one entry link, found 0",
+        24,
+    ),
+    (
         "entry link no URL",
         DAY_FULL,
         '<a href="/t" class="title">',
@@ -936,6 +979,14 @@ ERRORS: list[tuple[str, Any, str, str, str, int]] = [
         "",
         "expected one section heading, found 0",
         29,
+    ),
+    (
+        "front heading with a comment",
+        FRONT_FULL,
+        "<h2>M</h2>",
+        "<h2>M<!--c--></h2>",
+        "unexpected markup inside a section heading",
+        32,
     ),
     (
         "front link no URL",
@@ -1359,3 +1410,37 @@ def test_comments_in_an_event_body_are_not_paragraphs() -> None:
     assert "<!--x-->" in text
     for fast in (True, False):
         assert _html.loads(text, fast=fast) == EVENT_FULL
+
+
+def test_a_cover_image_before_the_sources_is_read() -> None:
+    # The writer puts the cover image last; the reader takes it anywhere in the list.
+    text = _html.dumps(EVENT_FULL)
+    cover = '<li class="cover-image"><a href="/c" class="cover">Cover Image</a></li>\n'
+    assert cover in text
+    first = '<ol>\n<li class="source">'
+    text = text.replace(cover, "").replace(first, f'<ol>\n{cover}<li class="source">', 1)
+    assert text.index("cover-image") < text.index('class="source"')
+    for fast in (True, False):
+        assert _html.loads(text, fast=fast) == EVENT_FULL
+
+
+@pytest.mark.parametrize(
+    ("text", "msg"),
+    [
+        ("", "malformed HTML: Document is empty"),
+        (" ", "malformed HTML: Document is empty"),
+        ("<!--x-->", "malformed HTML: Document is empty"),
+        ("<p>x</p>", NOT_A_PAGE),
+    ],
+)
+def test_what_is_no_page_at_all(text: str, msg: str) -> None:
+    for fast in (True, False):
+        got = outcome(lambda fast=fast: _html.loads(text, fast=fast))
+        assert got == ("error", msg, 1, 1, None)
+
+
+@pytest.mark.parametrize("thing", [None, "page", 3])
+def test_the_writer_refuses_what_is_not_a_page(thing: Any) -> None:
+    with pytest.raises(TypeError) as info:
+        _html.document(thing)
+    assert str(info.value) == f"expected a page, not {type(thing).__name__}"
