@@ -392,6 +392,8 @@ def _url(el: Any) -> str:
 def _build(factory: Callable[[], T], el: Any) -> T:
     try:
         return factory()
+    except ParseError:
+        raise  # raised for an element inside: it names that element's line already
     except (ValueError, TypeError) as exc:
         raise _fail(str(exc), el) from None
 
@@ -559,9 +561,9 @@ def _event_from(art: Any) -> Event:
     cats = art.xpath(f"./p[{_cls('category')}]")
     category = _leaf(cats[0], "category") if cats else None
     title = _leaf(_one(art, "./h1", "<h1>"), "<h1>")
-    body = "\n\n".join(
-        _leaf(p, "a body paragraph") for p in _one(art, f"./div[{_cls('body')}]", "body")
-    )
+    body_div = _one(art, f"./div[{_cls('body')}]", "body")
+    # Elements only: a comment or processing instruction in the body is not a paragraph.
+    body = "\n\n".join(_leaf(p, "a body paragraph") for p in body_div.iterchildren(etree.Element))
     sources: list[Source] = []
     cover = None
     for li in art.xpath(f"./section[{_cls('sources')}]/ol/li"):
@@ -633,6 +635,8 @@ _good_url = ok.good_url
 
 
 def _fast_page(doc: Any) -> Page:
+    if next(doc.itersiblings(etree.Element), None) is not None:
+        raise _REFUSED  # a second document after the first: its articles count too
     top = None
     for art in doc.iter("article"):
         cls = art.get("class")
