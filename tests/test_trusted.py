@@ -162,8 +162,9 @@ _JSON_VALUES = st.one_of(
     st.sampled_from(["2012-11-08T10:00:00", "2012-11-08T10:00:00+01:00", "a, b", "(x)", "/zh"]),
     st.sampled_from(["2012-11-08", "a b", "/news/x.md", "x\x7fy", "true", "1", "Unparsed:"]),
     st.lists(st.sampled_from(["", "a", "a, b", " a", "x,", 5]), max_size=3),
-    st.just({}),
-    st.just({"title": "t", "url": "u"}),
+    # New objects each time: mutated_json changes what it inserts in place.
+    st.builds(dict),
+    st.builds(lambda: {"title": "t", "url": "u"}),
 )
 
 
