@@ -205,7 +205,9 @@ class EventReader:
             if m[1].startswith(base) and is_slug(slug):
                 self.marks.append(("formats", (date, prefix, slug), at, at + 1))
                 return slug
-        self.extra.insert(0, line)
+        # In page order: after the lines kept before it (all of them above the date heading).
+        before = sum(1 for m in self.marks if m[0] == "extra" and m[2] < at)
+        self.extra.insert(before, line)
         self.marks.append(("extra", line, at, at + 1))
         return None
 

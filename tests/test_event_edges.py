@@ -1,0 +1,499 @@
+"""Event pages at the edges of the Markdown event reader and writer (newsevent._md.event):
+every kind of line in one page and the block each one makes, lines kept because no value
+takes them, errors and the line and column they name, the related-line memo, and the
+canonical layout written out in full. Each page is read by the fast and the general
+reader, compared with values written out by hand, and written back."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+import pytest
+
+import newsevent
+from newsevent import Change, Event, ParseError, Related, Source
+from newsevent._md import event
+from newsevent._spelling import all_marks, unchanged
+
+HEAD = "### [2016-02-3](/news/2016/02/3/index.md)\n\n# T\n\n"
+DATE = dt.date(2016, 2, 3)
+
+
+def _read(text: str) -> Event:
+    """The page both readers read from ``text``, with the same blocks; written back as is."""
+    page = event.loads(text)
+    slow = event.loads(text, fast=False)
+    assert slow == page
+    assert page.spelling is not None and slow.spelling is not None
+    assert all_marks(slow.spelling) == all_marks(page.spelling)
+    assert newsevent.dumps(page) == text
+    return page
+
+
+def _blocks(page: Event) -> list[tuple[object, ...]]:
+    assert page.spelling is not None
+    return [tuple(b) for b in page.spelling.blocks]
+
+
+def _error(text: str) -> tuple[int, int, str]:
+    """Where and why both readers refuse ``text``."""
+    found = []
+    for fast in (True, False):
+        with pytest.raises(ParseError) as info:
+            event.loads(text, fast=fast)
+        found.append((info.value.lineno, info.value.colno, info.value.msg))
+    assert found[0] == found[1]
+    return found[0]
+
+
+def _event(**kw: object) -> Event:
+    return Event(date=DATE, title="T", **kw)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- every line of a page
+
+FULL = """\
+A preface line.
+Formats: [HTML](/zh/news/2016/02/3/a-b.html)  [JSON](/zh/news/2016/02/3/a-b.json)  \
+[XML](/zh/news/2016/02/3/a-b.xml)
+
+### [2016-02-3](/zh/news/2016/02/3/index.md)
+
+##### Politics
+# A title
+
+First line
+second line.
+
+Other &amp; paragraph.
+## A stray heading
+Third.
+
+### 信息来源:
+
+1. [Gazette](http://g.example/1) [IMG](http://g.example/i.jpg)
+
+2. [Radio](http://r.example/2)
+3. [Cover Image](http://g.example/c.jpg)
+4. [Wire](http://w.example/4)
+
+### Changes:
+
+1. [Old](/zh/news/2016/02/3/old.md) _2016-02-04 10:11:12 (First version)_
+2. [New](/zh/news/2016/02/3/new.md) _(Current version)_
+
+### Related:
+
+1. [Before ](/zh/news/2016/01/2/before.md) _Context: Politics, Votes_
+
+2. [Plain](/zh/news/2016/01/1/plain.md)
+3. [Zh](/zh/news/2016/01/1/zh.md) _上下文: 政治_
+
+### Notes:
+
+1. [n](/n.md)
+
+### Unparsed:
+
+kept one
+
+kept two
+""".replace("# A title\n", "# A title \n")  # (a blank after the title)
+
+GAZETTE = Source(name="Gazette", url="http://g.example/1", image="http://g.example/i.jpg")
+RADIO = Source(name="Radio", url="http://r.example/2")
+WIRE = Source(name="Wire", url="http://w.example/4")
+OLD = Change(
+    title="Old",
+    url="/zh/news/2016/02/3/old.md",
+    label="First version",
+    timestamp=dt.datetime(2016, 2, 4, 10, 11, 12),
+)
+NEW = Change(title="New", url="/zh/news/2016/02/3/new.md", label="Current version")
+BEFORE = Related(title="Before", url="/zh/news/2016/01/2/before.md", context=("Politics", "Votes"))
+PLAIN = Related(title="Plain", url="/zh/news/2016/01/1/plain.md")
+ZH = Related(title="Zh", url="/zh/news/2016/01/1/zh.md", context=("政治",))
+KEPT = (
+    "A preface line.",
+    "## A stray heading",
+    "### Notes:",
+    "1. [n](/n.md)",
+    "kept one",
+    "kept two",
+)
+FULL_PAGE = Event(
+    date=DATE,
+    title="A title",
+    category="Politics",
+    body="First line\nsecond line.\n\nOther & paragraph.\n\nThird.",
+    sources=(GAZETTE, RADIO, WIRE),
+    cover_image="http://g.example/c.jpg",
+    related=(BEFORE, PLAIN, ZH),
+    changes=(OLD, NEW),
+    slug="a-b",
+    prefix="/zh",
+    language="zh",
+    extra=KEPT,
+)
+FULL_BLOCKS = [
+    ("extra", "A preface line.", "A preface line.\n", ""),
+    (
+        "formats",
+        (DATE, "/zh", "a-b"),
+        "Formats: [HTML](/zh/news/2016/02/3/a-b.html)  [JSON](/zh/news/2016/02/3/a-b.json)  "
+        "[XML](/zh/news/2016/02/3/a-b.xml)\n",
+        "\n",
+    ),
+    ("date", (DATE, "/zh"), "### [2016-02-3](/zh/news/2016/02/3/index.md)\n", "\n"),
+    ("category", "Politics", "##### Politics\n", ""),
+    ("title", "A title", "# A title \n", "\n"),
+    ("para", "First line\nsecond line.", "First line\nsecond line.\n", "\n"),
+    ("para", "Other & paragraph.", "Other &amp; paragraph.\n", ""),
+    ("extra", "## A stray heading", "## A stray heading\n", ""),
+    ("para", "Third.", "Third.\n", "\n"),
+    ("head:sources", "zh", "### 信息来源:\n", "\n"),
+    ("sources", GAZETTE, "1. [Gazette](http://g.example/1) [IMG](http://g.example/i.jpg)\n", "\n"),
+    ("sources", RADIO, "2. [Radio](http://r.example/2)\n", ""),
+    (
+        "sources",
+        ("cover", "http://g.example/c.jpg"),
+        "3. [Cover Image](http://g.example/c.jpg)\n",
+        "",
+    ),
+    ("sources", WIRE, "4. [Wire](http://w.example/4)\n", "\n"),
+    ("head:changes", None, "### Changes:\n", "\n"),
+    (
+        "changes",
+        OLD,
+        "1. [Old](/zh/news/2016/02/3/old.md) _2016-02-04 10:11:12 (First version)_\n",
+        "",
+    ),
+    ("changes", NEW, "2. [New](/zh/news/2016/02/3/new.md) _(Current version)_\n", "\n"),
+    ("head:related", "en", "### Related:\n", "\n"),
+    (
+        "related",
+        (BEFORE, "en"),
+        "1. [Before ](/zh/news/2016/01/2/before.md) _Context: Politics, Votes_\n",
+        "\n",
+    ),
+    ("related", (PLAIN, None), "2. [Plain](/zh/news/2016/01/1/plain.md)\n", ""),
+    ("related", (ZH, "zh"), "3. [Zh](/zh/news/2016/01/1/zh.md) _上下文: 政治_\n", "\n"),
+    ("extra", "### Notes:", "### Notes:\n", "\n"),
+    ("extra", "1. [n](/n.md)", "1. [n](/n.md)\n", "\n"),
+    ("head:unparsed", None, "### Unparsed:\n", "\n"),
+    ("extra", "kept one", "kept one\n", "\n"),
+    ("extra", "kept two", "kept two\n", ""),
+]
+
+
+def test_every_kind_of_line_makes_its_block() -> None:
+    page = _read(FULL)
+    assert page == FULL_PAGE
+    assert page.language == "zh"  # the first section heading's, not the second's
+    assert _blocks(page) == FULL_BLOCKS
+
+
+def test_a_page_without_kept_lines_has_the_same_values_and_blocks() -> None:
+    text = FULL.replace("A preface line.\n", "").replace("## A stray heading\n", "\n")
+    text = text[: text.index("### Notes:")].rstrip("\n") + "\n"
+    page = _read(text)
+    assert page == attrs.evolve(FULL_PAGE, extra=())
+    want = [b for b in FULL_BLOCKS if b[0] not in ("extra", "head:unparsed")]
+    want[5] = ("para", "Other & paragraph.", "Other &amp; paragraph.\n", "\n")
+    want[-1] = (*want[-1][:3], "")
+    assert _blocks(page) == want
+    # Read without the checks of the constructors, and known to be unchanged.
+    assert unchanged(page)
+    assert page.spelling._fingerprint == tuple(  # type: ignore[union-attr]
+        getattr(page, a.name) for a in attrs.fields(Event) if a.name != "spelling"
+    )
+
+
+# ---------------------------------------------------------------- items a section takes or keeps
+
+
+def _section(heading: str, *lines: str) -> str:
+    return HEAD + f"### {heading}\n\n" + "".join(line + "\n" for line in lines)
+
+
+def test_source_lines_taken_and_kept() -> None:
+    lines = [
+        "1. [a](/a) [IMG](/i) x",  # more than a link and an image
+        "2. [b](/b) [PIC](/p)",  # a second link that is no image
+        "3. [c](/c)  [IMG](/i)",  # two blanks before the image
+        "4. [d](/d) [IMG]()",  # an image without its url
+        "5. [](/e)",  # a name may be empty
+        "6. [Cover Image](/c) [IMG](/i)",  # a source named like the cover, with an image
+        "7. [Cover Image]()",
+        "8. [f](/f) _x_",
+        "9. _g_",
+        "10. [h](/h) [IMG](/i)",
+        "11. [Cover Image](/c1)",
+        "12. [Cover Image](/c2)",  # a second cover image
+        "13. [k]()",
+    ]
+    page = _read(_section("Sources:", *lines))
+    assert page == _event(
+        sources=(
+            Source(name="", url="/e"),
+            Source(name="Cover Image", url="/c", image="/i"),
+            Source(name="h", url="/h", image="/i"),
+        ),
+        cover_image="/c1",
+        language="en",
+        extra=tuple(lines[i] for i in (0, 1, 2, 3, 6, 7, 8, 11, 12)),
+    )
+    assert _blocks(page)[12:14] == [
+        ("sources", Source(name="h", url="/h", image="/i"), lines[9] + "\n", ""),
+        ("sources", ("cover", "/c1"), lines[10] + "\n", ""),
+    ]
+
+
+def test_change_lines_taken_and_kept() -> None:
+    lines = [
+        "1. [a](/a) _(\u3000)_",  # an ideographic space is a label
+        "2. [b](/b)_(v)_",
+        "3. [c](/c) _(v)_ x",
+        "4. [](/d) _(v)_",  # a title may be empty
+        "5. x [d](/d) _(v)_",
+        "6. [e](/e) _2016-02-30 10:11:12 (v)_",  # no such day
+        "7. [f](/f) _( )_",  # a blank label
+        "8. [g](/g) [h](/h)",
+        "9. [i](/i) _x (v)_",
+        "10. [j](/j) _(v)_ _y_",
+        "11. [k](/k) x _(v)_",
+        "12. _x_ _(v)_",
+        "13. [Old\u3000](/o) _2016-02-04 01:02:03 (v\u3000)_",
+        "14. [l]() _(v)_",
+    ]
+    page = _read(_section("Changes:", *lines))
+    assert page == _event(
+        changes=(
+            Change(title="a", url="/a", label="\u3000"),
+            Change(title="", url="/d", label="v"),
+            Change(
+                title="Old\u3000",
+                url="/o",
+                label="v\u3000",
+                timestamp=dt.datetime(2016, 2, 4, 1, 2, 3),
+            ),
+        ),
+        extra=tuple(lines[i] for i in (1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 13)),
+    )
+    assert page.language is None  # "Changes:" says no language
+
+
+def test_related_lines_taken_and_kept() -> None:
+    lines = [
+        "1. [a](/a) _Context: x_ y",
+        "2. [b](/b) _Other: x_",  # not a context label
+        "3. [c](/c) [d](/d)",
+        "4. [e](/e)  _Context: x_",
+        "5. [f](/f) _Context: x,  _",  # an empty tag
+        "6. _g_",
+        "7. [h]() _Context: x_",
+        "8. [Ti\u3000](/t) _消息: 甲, b_",
+        "9. [k\u3000](/k)",
+    ]
+    page = _read(_section("Related:", *lines))
+    assert page == _event(
+        related=(
+            Related(title="Ti\u3000", url="/t", context=("甲", "b")),
+            Related(title="k\u3000", url="/k"),
+        ),
+        language="en",
+        extra=tuple(lines[:7]),
+    )
+    assert _blocks(page)[-2:] == [
+        ("related", (page.related[0], "zh"), lines[7] + "\n", ""),
+        ("related", (page.related[1], None), lines[8] + "\n", ""),
+    ]
+
+
+U1 = ": character U+0001 at offset 1 cannot be stored"
+
+
+@pytest.mark.parametrize(
+    ("heading", "line", "where", "msg"),
+    [
+        ("Related:", "1. [a\x01](/a)", (8, 4), "title" + U1),
+        (
+            "Related:",
+            "12. [a](/a) _Context: x\x01_",
+            (8, 5),
+            "context: character U+0001 at offset 1 cannot be stored",
+        ),
+        ("Sources:", "1. [a\x01](/a)", (8, 4), "name" + U1),
+        (
+            "Sources:",
+            "1. [a](/a) [IMG](<i j>)",
+            (8, 4),
+            "image 'i j' must not contain U+0020 at offset 1 (whitespace and control characters"
+            " end a Markdown link destination)",
+        ),
+        (
+            "Sources:",
+            "10. [Cover Image](/a&#32;b)",
+            (8, 5),
+            "url '/a b' must not contain U+0020 at offset 2 (whitespace and control characters"
+            " end a Markdown link destination)",
+        ),
+        ("Changes:", "1. [a\x01](/a) _(v)_", (8, 4), "title" + U1),
+    ],
+)
+def test_an_item_that_cannot_be_built_is_an_error_at_its_line(
+    heading: str, line: str, where: tuple[int, int], msg: str
+) -> None:
+    assert _error(_section(heading, "", line)) == (*where, msg)
+
+
+# ---------------------------------------------------------------- the canonical layout
+
+WRITTEN = Event(
+    date=DATE,
+    title="A_b *c*",
+    category="x_y",
+    body='a & b <c> "d"\nnext line\n\nthree',
+    sources=(Source(name="s_1", url="/s(1)"), Source(name="[s2]", url="/s2", image="/i<2>")),
+    cover_image="/c>",
+    related=(
+        Related(title="r_1", url="/r1", context=("t_1", "t*2")),
+        Related(title="r]2", url="/r2"),
+    ),
+    changes=(
+        Change(title="c_1", url="/c1", label="v_1", timestamp=dt.datetime(2016, 2, 4, 1, 2, 3)),
+        Change(title="c]2", url="/c2", label="v]2"),
+    ),
+    slug="a-b",
+    prefix="/p",
+    extra=("k1", "k2"),
+)
+FORMATS = (
+    "Formats: [HTML](/p/news/2016/02/3/a-b.html)  [JSON](/p/news/2016/02/3/a-b.json)  "
+    "[XML](/p/news/2016/02/3/a-b.xml)  \n"
+)
+
+
+def test_the_canonical_layout_of_an_english_page() -> None:
+    text = newsevent.dumps(WRITTEN)
+    assert text == (
+        "\n" + FORMATS + "\n"
+        "### [2016-02-3](/p/news/2016/02/3/index.md)\n\n"
+        "##### x_y\n"
+        "# A_b *c* \n\n"
+        "a &amp; b &lt;c&gt; &quot;d&quot;\nnext line\n\nthree\n\n"
+        "\n### Sources:\n\n"
+        "1. [s_1](/s(1))\n"
+        "1. [[s2]](/s2) [IMG](/i<2>)\n"
+        "1. [Cover Image](/c>)\n"
+        "\n### Changes:\n\n"
+        "1. [c_1 ](/c1) _2016-02-04 01:02:03 (v_1)_\n"
+        "2. [c\\]2 ](/c2) _(v\\]2)_\n"
+        "\n### Related:\n\n"
+        "1. [r_1 ](/r1) _Context: t_1, t*2_\n"
+        "2. [r\\]2 ](/r2)\n"
+        "\n### Unparsed:\n\n"
+        "k1\nk2\n"
+    )
+    assert _read(text) == WRITTEN
+
+
+def test_the_canonical_layout_of_a_chinese_page() -> None:
+    page = attrs.evolve(WRITTEN, language="zh", slug=None, changes=(), extra=())
+    text = newsevent.dumps(page)
+    assert text == (
+        "### [2016-02-3](/p/news/2016/02/3/index.md)\n\n"
+        "##### x_y\n"
+        "# A_b *c*\n\n"
+        "a &amp; b &lt;c&gt; &quot;d&quot;\nnext line\n\nthree\n\n"
+        "\n### 信息来源:\n\n"
+        "1. [s_1](/s(1))\n"
+        "2. [[s2]](/s2) [IMG](/i<2>)\n"
+        "3. [Cover Image](/c>)\n"
+        "\n### 有关:\n\n"
+        "1. [r_1 ](/r1) _消息: t_1, t*2_\n"
+        "2. [r\\]2 ](/r2)\n"
+    )
+    assert _read(text) == page
+
+
+def test_the_language_of_a_page_without_one_is_guessed_from_its_words() -> None:
+    page = Event(date=DATE, title="标题", sources=(Source(name="s", url="/s"),))
+    assert newsevent.dumps(page) == (
+        "### [2016-02-3](/news/2016/02/3/index.md)\n\n# 标题\n\n\n\n\n### 信息来源:\n\n1. [s](/s)\n"
+    )
+    page = Event(date=DATE, title="T", category="分类", cover_image="/c")
+    assert newsevent.dumps(page) == (
+        "### [2016-02-3](/news/2016/02/3/index.md)\n\n##### 分类\n# T\n\n\n\n"
+        "\n### 信息来源:\n\n1. [Cover Image](/c)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "written"),
+    [
+        # Entities are enough: the text reads back the same.
+        ('a & b <c> "d"\nnext', "a &amp; b &lt;c&gt; &quot;d&quot;\nnext"),
+        # Emphasis would read as "*x*": escaped instead, entities left as they are.
+        ("_x_ & y", "\\_x\\_ & y"),
+        # A line that would be a heading (in any paragraph), "#" elsewhere as is.
+        ("#one\n## two\n\nx #3", "\\#one\n\\## two\n\nx #3"),
+        ("a\n\n#b", "a\n\n\\#b"),
+        ("a]b", "a]b"),
+        ("", ""),
+    ],
+)
+def test_bodies_are_written_with_entities_or_escapes(body: str, written: str) -> None:
+    page = Event(date=DATE, title="T", body=body)
+    text = newsevent.dumps(page)
+    assert text == "### [2016-02-3](/news/2016/02/3/index.md)\n\n# T \n\n" + written + "\n\n"
+    assert _read(text) == page
+
+
+# ---------------------------------------------------------------- the formats line
+
+
+def _formats(a: str, b: str, c: str) -> str:
+    return f"Formats: [HTML]({a}.html)  [JSON]({b}.json)  [XML]({c}.xml)"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        _formats("/news/2016/02/3/a", "/news/2016/02/3/b", "/news/2016/02/3/a"),
+        _formats("/news/2016/02/3/a", "/news/2016/02/3/a", "/news/2016/02/3/b"),
+        _formats("/news/2016/02/4/a", "/news/2016/02/4/a", "/news/2016/02/4/a"),
+        _formats("/news/2016/02/3/", "/news/2016/02/3/", "/news/2016/02/3/"),
+        _formats("/news/2016/02/3/\x7f", "/news/2016/02/3/\x7f", "/news/2016/02/3/\x7f"),
+        _formats("/zh/news/2016/02/3/a", "/zh/news/2016/02/3/a", "/zh/news/2016/02/3/a"),
+        _formats("/news/2016/02/3/a", "/news/2016/02/3/a", "/news/2016/02/3/a") + " x",
+        "Formats:",
+    ],
+)
+def test_a_formats_line_that_names_no_page_of_this_day_is_kept_in_page_order(
+    line: str,
+) -> None:
+    text = f"x\n{line}\ny\n\n{HEAD}body\n"
+    page = _read(text)
+    assert page == _event(body="body", extra=("x", line, "y"))
+    assert page.slug is None
+    assert _blocks(page)[:3] == [
+        ("extra", "x", "x\n", ""),
+        ("extra", line, line + "\n", ""),
+        ("extra", "y", "y\n", "\n"),
+    ]
+    # Kept in place when another line is edited.
+    assert newsevent.dumps(attrs.evolve(page, title="U")) == text.replace("# T\n", "# U \n")
+
+
+def test_the_first_formats_line_is_the_one_read() -> None:
+    first = _formats("/news/2016/02/3/a.b", "/news/2016/02/3/a.b", "/news/2016/02/3/a.b")
+    second = _formats("/news/2016/02/3/c", "/news/2016/02/3/c", "/news/2016/02/3/c")
+    page = _read(f"x\n{first}\n{second}\n{HEAD}")
+    assert page == _event(slug="a.b", extra=("x", second))
+    assert _blocks(page)[:3] == [
+        ("extra", "x", "x\n", ""),
+        ("formats", (DATE, "", "a.b"), first + "\n", ""),
+        ("extra", second, second + "\n", ""),
+    ]
