@@ -497,3 +497,21 @@ def test_the_first_formats_line_is_the_one_read() -> None:
         ("formats", (DATE, "", "a.b"), first + "\n", ""),
         ("extra", second, second + "\n", ""),
     ]
+
+
+# ---------------------------------------------------------------- the body
+
+
+def test_a_body_paragraph_the_rule_refuses_is_an_error_at_its_own_line() -> None:
+    # Not at the line of the last paragraph read.
+    assert _error(HEAD + "ok\n\nb\x01d\n\nc\n") == (
+        7,
+        1,
+        "body: character U+0001 at offset 5 cannot be stored",
+    )
+    assert _error(HEAD + "x\n&#32;\n\nend\n") == (
+        5,
+        1,
+        "body line '' must be non-blank without surrounding blanks",
+    )
+    assert _error(HEAD + "a\x01\n") == (5, 1, "body: character U+0001 at offset 1 cannot be stored")

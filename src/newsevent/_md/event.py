@@ -71,6 +71,14 @@ def _related_item(
         raise ParseError(str(exc), lineno, col) from None
 
 
+def _good_body(value: str) -> bool:
+    try:
+        check_body(value)
+    except ValueError:
+        return False
+    return True
+
+
 # Related lines read lately, with their value: an archive lists a related event on many
 # pages, word for word (but for its number), and values are immutable, so pages may share
 # them. At most
@@ -251,7 +259,10 @@ class EventReader:
         try:
             check_body(body)
         except ValueError as exc:
-            raise ParseError(str(exc), start + 1, 1) from None
+            # At the first paragraph the rule refuses, not at the last one read.
+            refused = (m[2] for m in self.marks if m[0] == "para" and not _good_body(str(m[1])))
+            at = next(refused, start)
+            raise ParseError(str(exc), at + 1, 1) from None
         return body, i
 
     def _sections(
