@@ -440,6 +440,8 @@ def test_the_language_of_a_page_without_one_is_guessed_from_its_words() -> None:
         # A line that would be a heading (in any paragraph), "#" elsewhere as is.
         ("#one\n## two\n\nx #3", "\\#one\n\\## two\n\nx #3"),
         ("a\n\n#b", "a\n\n\\#b"),
+        # A "#" inside a line needs nothing.
+        ("a #b & c", "a #b &amp; c"),
         ("a]b", "a]b"),
         ("", ""),
     ],
@@ -515,3 +517,260 @@ def test_a_body_paragraph_the_rule_refuses_is_an_error_at_its_own_line() -> None
         "body line '' must be non-blank without surrounding blanks",
     )
     assert _error(HEAD + "a\x01\n") == (5, 1, "body: character U+0001 at offset 1 cannot be stored")
+
+
+# ---------------------------------------------------------------- the head of the page
+
+DATE_LINE = "### [2016-02-3](/news/2016/02/3/index.md)"
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "msg"),
+    [
+        (
+            "x\n## [2016-02-3](/news/2016/02/3/index.md)\n" + HEAD,
+            (2, 1),
+            "this is a day or front page, not an event page",
+        ),
+        (
+            "x\n\n# T\n",
+            (1, 1),
+            "not an event page: no date heading '### [YYYY-MM-D](/news/YYYY/MM/D/index.md)'",
+        ),
+        (
+            "\n### [2016-02-3](/news/2016/02/4/index.md)\n# T\n",
+            (2, 5),
+            "malformed date heading: expected '### [YYYY-MM-D](/news/YYYY/MM/D/index.md)'",
+        ),
+        (
+            "\n### [2016-02-x](/news/2016/02/3/index.md)\n# T\n",
+            (2, 5),
+            "malformed date heading: expected '### [YYYY-MM-D](/news/YYYY/MM/D/index.md)'",
+        ),
+        (
+            "\n\n### [2016-02-30](/news/2016/02/30/index.md)\n# T\n",
+            (3, 6),
+            "invalid date in the date heading: day is out of range for month",
+        ),
+        (DATE_LINE + "\n", (2, 1), "expected the title line '# …'"),
+        (DATE_LINE, (1, 1), "expected the title line '# …'"),
+        (DATE_LINE + "\n\n##### C\n\n", (5, 1), "expected the title line '# …'"),
+        # An ideographic space is no blank line.
+        (DATE_LINE + "\n\u3000\n# T\n", (2, 1), "expected the title line '# …'"),
+        (DATE_LINE + "\n##### C\n\u3000\n# T\n", (3, 1), "expected the title line '# …'"),
+        (DATE_LINE + "\n#T\n", (2, 1), "expected the title line '# …'"),
+        (DATE_LINE + "\n# T\x01\n", (2, 1), "title: character U+0001 at offset 1 cannot be stored"),
+        (
+            DATE_LINE + "\n\n##### C\x01\n# T\n",
+            (4, 1),
+            "category: character U+0001 at offset 1 cannot be stored",
+        ),
+        (
+            "### [2016-02-3](/p\x01/news/2016/02/3/index.md)\n\n# T\n",
+            (3, 1),
+            "prefix '/p\\x01' must be empty or '/segment[/segment…]'",
+        ),
+    ],
+)
+def test_a_page_the_reader_refuses(text: str, where: tuple[int, int], msg: str) -> None:
+    assert _error(text) == (*where, msg)
+
+
+def test_blank_lines_around_the_category_and_blanks_in_the_title() -> None:
+    page = _read(DATE_LINE + "\n\t\n##### C\n \n# T\n")
+    assert page == _event(category="C")
+    assert _blocks(page) == [
+        ("date", (DATE, ""), DATE_LINE + "\n", "\t\n"),
+        ("category", "C", "##### C\n", " \n"),
+        ("title", "T", "# T\n", ""),
+    ]
+    # Tabs after the marks; an ideographic space belongs to the value.
+    page = _read(DATE_LINE + "\n#####\tC\u3000\n#\tT\u3000\n")
+    assert page == Event(date=DATE, title="T\u3000", category="C\u3000")
+    # A category may be empty.
+    assert _read(DATE_LINE + "\n#####\n# T\n") == _event(category="")
+
+
+def test_lines_before_the_date_heading() -> None:
+    text = "\n \nx\n### y\n\t\n" + HEAD
+    page = _read(text)
+    assert page == _event(extra=("x", "### y"))
+    assert _blocks(page)[:2] == [("extra", "x", "x\n", ""), ("extra", "### y", "### y\n", "\t\n")]
+    assert page.spelling is not None and page.spelling.head == "\n \n"
+
+
+def test_a_byte_order_mark_is_kept() -> None:
+    text = "\ufeff" + HEAD
+    page = event.loads(text)
+    assert page == _event()
+    assert newsevent.dumps(page) == text
+    assert newsevent.dumps(event.loads(text.encode("utf-8"))) == text
+    assert newsevent.dumps(event.loads(HEAD.encode("utf-8"))) == HEAD
+
+
+# ---------------------------------------------------------------- sections
+
+
+def test_the_language_is_the_first_heading_s_with_items_after_any_heading() -> None:
+    # Headings without items name no language; "Changes:" names none at all.
+    text = HEAD + "### 信息来源:\n\n### Related:\n\n### Changes:\n\n1. [a](/a) _(v)_\n"
+    page = _read(text)
+    assert page == _event(changes=(Change(title="a", url="/a", label="v"),))
+    assert page.language is None
+    assert [b[:2] for b in _blocks(page)[2:5]] == [
+        ("head:sources", "zh"),
+        ("head:related", "en"),
+        ("head:changes", None),
+    ]
+    # A cover image alone is enough.
+    page = _read(HEAD + "### 信息来源:\n\n1. [Cover Image](/c)\n### Source:\n1. [a](/a)\n")
+    assert page == _event(sources=(Source(name="a", url="/a"),), cover_image="/c")
+    assert page.language == "zh"
+    page = _read(HEAD + "### 有关:\n1. [a](/a)\n### Sources:\n1. [b](/b)\n")
+    assert page.language == "zh"
+    assert page == _event(
+        sources=(Source(name="b", url="/b"),), related=(Related(title="a", url="/a"),)
+    )
+
+
+def test_lines_under_other_headings_are_kept() -> None:
+    lines = [
+        "### Changes:",
+        "1. [a](/a) _(v)_",
+        "### [x](/y)",  # a link heading is no section heading: still under "Changes:"
+        "1. [b](/b) _(w)_",
+        "### Notes:",  # any other heading: its items are kept
+        "1. [c](/c) _(w)_",
+        "1. [d](/d)",
+        "### Sources:",
+        "1. [e](/e)",
+        "###  Unparsed: \t",  # every line after it is kept, headings and items too
+        "",
+        " 1. [f](/f)",
+        "### Related:",
+        "1. [g](/g)",
+    ]
+    page = _read(HEAD + "\n".join(lines) + "\n")
+    assert page == _event(
+        sources=(Source(name="e", url="/e"),),
+        changes=(
+            Change(title="a", url="/a", label="v"),
+            Change(title="b", url="/b", label="w"),
+        ),
+        language="en",
+        extra=(lines[2], lines[4], lines[5], lines[6], lines[11], lines[12], lines[13]),
+    )
+    assert [b[0] for b in _blocks(page)] == [
+        "date",
+        "title",
+        "head:changes",
+        "changes",
+        "extra",
+        "changes",
+        "extra",
+        "extra",
+        "extra",
+        "head:sources",
+        "sources",
+        "head:unparsed",
+        "extra",
+        "extra",
+        "extra",
+    ]
+    assert _blocks(page)[11] == ("head:unparsed", None, lines[9] + "\n", "\n")
+
+
+def test_items_right_after_a_heading_and_around_lines_the_fast_path_leaves() -> None:
+    lines = [
+        "### Sources:",
+        "1. [a](/a)",
+        "2. [Cover Image](/c)",
+        "3. [b](/b)",
+        "4. [c\\_d](/c)",  # an escape: read by the general path
+        "5. [e](/e)",
+        "### Related:",
+        "1. [f](/f) _Context: x_",
+        "2. [g\\_h](/g)",
+        "3. [i](/i)",
+    ]
+    page = _read(HEAD + "\n".join(lines) + "\n")
+    assert page == _event(
+        sources=(
+            Source(name="a", url="/a"),
+            Source(name="b", url="/b"),
+            Source(name="c_d", url="/c"),
+            Source(name="e", url="/e"),
+        ),
+        cover_image="/c",
+        related=(
+            Related(title="f", url="/f", context=("x",)),
+            Related(title="g_h", url="/g"),
+            Related(title="i", url="/i"),
+        ),
+        language="en",
+    )
+    assert [(b[0], b[2]) for b in _blocks(page)[2:]] == [
+        ("head:sources", lines[0] + "\n"),
+        *[("sources", line + "\n") for line in lines[1:6]],
+        ("head:related", lines[6] + "\n"),
+        *[("related", line + "\n") for line in lines[7:]],
+    ]
+
+
+# ---------------------------------------------------------------- the related-line memo
+
+CTX = "[a](/news/2016/01/1/a.md) _Context: x_"
+
+
+def test_a_related_line_is_read_once_under_any_number() -> None:
+    one = _read(_section("Related:", "1. " + CTX))
+    two = _read(_section("Related:", "1. [b](/b)", "123456789. " + CTX))
+    assert (
+        one.related[0]
+        == two.related[1]
+        == Related(title="a", url="/news/2016/01/1/a.md", context=("x",))
+    )
+    assert two.related[1] is one.related[0]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "x. " + CTX,  # not a number
+        "\u00b2. " + CTX,  # a digit to str.isdigit, not to the item pattern
+        "1234567890. " + CTX,  # ten digits
+        "1.5. " + CTX,
+    ],
+)
+def test_a_line_like_a_remembered_one_but_for_its_number_is_no_item(line: str) -> None:
+    page = _read(_section("Related:", "1. " + CTX, line))
+    assert page.related == (Related(title="a", url="/news/2016/01/1/a.md", context=("x",)),)
+    assert page.extra == (line,)
+
+
+def test_the_memo_is_emptied_when_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(event, "_SEEN_MAX", 2)
+    lines = [f"{n}. [t{n}](/t{n}) _Context: x_" for n in (1, 2, 3)]
+    page = _read(_section("Related:", *lines))
+    assert [r.title for r in page.related] == ["t1", "t2", "t3"]
+    # The third line found two lines remembered: it emptied the memo, then was remembered.
+    assert list(event._SEEN_RELATED) == [". [t3](/t3) _Context: x_"]
+    event.clear_cache()
+    assert not event._SEEN_RELATED
+
+
+def test_blank_lines_in_a_run_and_lines_the_run_leaves() -> None:
+    lines = ["1. " + CTX, "", " \t", "\u3000", "2. " + CTX, "3. x"]
+    page = _read(_section("Related:", *lines))
+    rel = Related(title="a", url="/news/2016/01/1/a.md", context=("x",))
+    assert page == _event(related=(rel, rel), language="en", extra=("\u3000", lines[5]))
+    assert [b[0] for b in _blocks(page)[3:]] == ["related", "extra", "related", "extra"]
+    assert _blocks(page)[3][3] == "\n \t\n"
+    lines = ["1. [a](/a)", "", " \t", "\u3000", "2. [b](/b)"]
+    page = _read(_section("Sources:", *lines))
+    assert page == _event(
+        sources=(Source(name="a", url="/a"), Source(name="b", url="/b")),
+        language="en",
+        extra=("\u3000",),
+    )
+    assert _blocks(page)[3][3] == "\n \t\n"
