@@ -731,6 +731,12 @@ def test_a_related_line_is_read_once_under_any_number() -> None:
         == Related(title="a", url="/news/2016/01/1/a.md", context=("x",))
     )
     assert two.related[1] is one.related[0]
+    # A dot in the title is no part of the number.
+    dots = [f"{n}. [a.b](/x) _Context: x_" for n in (1, 2)]
+    assert (
+        _read(_section("Related:", dots[0])).related[0]
+        is _read(_section("Related:", dots[1])).related[0]
+    )
 
 
 @pytest.mark.parametrize(
@@ -774,3 +780,133 @@ def test_blank_lines_in_a_run_and_lines_the_run_leaves() -> None:
         extra=("\u3000",),
     )
     assert _blocks(page)[3][3] == "\n \t\n"
+
+
+def test_paragraph_lines_and_their_blanks() -> None:
+    text = HEAD + "a&#32;\n&#32;b\n\n\u3000x\u3000\n\ny\u3000\n\u3000z\n\n###x\n#\tH\nend"
+    page = _read(text)
+    # Blanks an entity spells are stripped at the ends of each line, an ideographic space
+    # at the end of one is kept; "###x" is no heading, "#\tH" is one.
+    assert page == _event(
+        body="a\nb\n\n\u3000x\u3000\n\ny\u3000\nz\n\n###x\n\nend", extra=("#\tH",)
+    )
+    assert _blocks(page)[2:] == [
+        ("para", "a\nb", "a&#32;\n&#32;b\n", "\n"),
+        ("para", "\u3000x\u3000", "\u3000x\u3000\n", "\n"),
+        ("para", "y\u3000\nz", "y\u3000\n\u3000z\n", "\n"),
+        ("para", "###x", "###x\n", ""),
+        ("extra", "#\tH", "#\tH\n", ""),
+        ("para", "end", "end", ""),  # no line ending after the last line
+    ]
+    # A paragraph of blanks only is no paragraph.
+    assert _read(HEAD + "&#32;\n\nx\n") == _event(body="x")
+
+
+# ---------------------------------------------------------------- kept lines are checked in place
+
+
+@pytest.mark.parametrize(
+    ("text", "lineno"),
+    [
+        ("x\x01\n" + HEAD, 1),
+        ("Formats: \x01\n" + HEAD, 1),
+        ("x\nFormats: [HTML](a.html)\x01\n" + HEAD, 2),
+        (HEAD + "body\n## x\x01\n", 6),
+        (HEAD + "### Notes\x01:\n", 5),
+        (HEAD + "### Sources:\n\n1. [a](/a) x\x01\n", 7),
+        (HEAD + "### Unparsed:\n\nx\n\ny\x01\n", 9),
+    ],
+)
+def test_a_kept_line_that_cannot_be_stored_is_an_error_at_its_line(text: str, lineno: int) -> None:
+    where, col, msg = _error(text)
+    assert (where, col) == (lineno, 1)
+    assert msg.startswith("extra line: character U+0001 at offset ")
+
+
+def test_a_title_that_cannot_be_stored_is_an_error_on_a_page_with_kept_lines() -> None:
+    assert _error("x\n" + DATE_LINE + "\n# T\x01\n") == (
+        3,
+        1,
+        "title: character U+0001 at offset 1 cannot be stored",
+    )
+    # (An error of the page's own values is reported at the title line.)
+    assert _error("x\n" + DATE_LINE + "\n##### \x01\n# T\n") == (
+        4,
+        1,
+        "category: character U+0001 at offset 0 cannot be stored",
+    )
+
+
+# ---------------------------------------------------------------- more edges
+
+
+def test_a_formats_line_on_the_first_line() -> None:
+    line = _formats("/news/2016/02/3/a", "/news/2016/02/3/a", "/news/2016/02/3/a")
+    page = _read(line + "\n" + HEAD)
+    assert page == _event(slug="a")
+    assert _blocks(page)[0] == ("formats", (DATE, "", "a"), line + "\n", "")
+    # Only the HTML link differs from the others.
+    other = _formats("/news/2016/02/3/b", "/news/2016/02/3/a", "/news/2016/02/3/a")
+    assert _read(other + "\n" + HEAD) == _event(extra=(other,))
+
+
+def test_a_title_after_blanks_and_an_ideographic_space() -> None:
+    assert _read(DATE_LINE + "\n# \t\u3000T\n") == Event(date=DATE, title="\u3000T")
+
+
+def test_items_with_blanks_or_an_ideographic_space_at_their_end() -> None:
+    page = _read(
+        _section(
+            "Sources:",
+            "1. [a](/a)\u3000",
+            "2. [b](/b) \t",
+            "3. [s\u3000](/s)",
+            "4. [c](/c) [IMG](/i) ",
+        )
+    )
+    assert page == _event(
+        sources=(
+            Source(name="b", url="/b"),
+            Source(name="s\u3000", url="/s"),
+            Source(name="c", url="/c", image="/i"),
+        ),
+        extra=("1. [a](/a)\u3000",),
+    )
+    assert page.language == "en"
+    page = _read(_section("有关:", "1. [a](/a)\u3000", "2. [b](/b) \t", "3. [r](/r) _上下文: x_ "))
+    assert page == _event(
+        related=(Related(title="b", url="/b"), Related(title="r", url="/r", context=("x",))),
+        extra=("1. [a](/a)\u3000",),
+    )
+    assert page.language == "zh"
+    page = _read(_section("Changes:", "1. [a](/a) _(v)_\u3000", "2. [b](/b) _(v)_ \t"))
+    assert page == _event(
+        changes=(Change(title="b", url="/b", label="v"),), extra=("1. [a](/a) _(v)_\u3000",)
+    )
+
+
+def test_items_after_a_link_heading_before_any_section_are_kept() -> None:
+    lines = ("### [x](/y)", "1. [a](/a) _(v)_", "2. [b](/b)")
+    assert _read(HEAD + "\n".join(lines) + "\n") == _event(extra=lines)
+
+
+def test_runs_of_the_fast_reader() -> None:
+    # The one-line blocks of a section, blank lines between them included, make one run; a
+    # line the run cannot take ends it and the next run starts after it.
+    page = _read(FULL)
+    assert page.spelling is not None
+    assert [(r[0], r[3]) for r in page.spelling._runs] == [
+        ("sources", (17, 19)),
+        ("sources", (21,)),
+        ("related", (30,)),
+        ("related", (33,)),
+    ]
+    page = _read(_section("Related:", "1. " + CTX, "", " ", "2. " + CTX))
+    assert page.spelling is not None
+    assert [(r[0], r[3]) for r in page.spelling._runs] == [("related", (6, 9))]
+    assert event.loads(FULL, fast=False).spelling._runs == ()  # type: ignore[union-attr]
+    # A related line after one the general path reads is taken from the memo again.
+    first = _read(_section("Related:", "1. " + CTX))
+    again = _read(_section("Related:", "1. [g\\_h](/g)", "2. " + CTX))
+    assert again.related == (Related(title="g_h", url="/g"), first.related[0])
+    assert again.related[1] is first.related[0]

@@ -28,7 +28,7 @@ from .._model import (
     new_source,
 )
 from .._spelling import Mark, Run, Spelling
-from .._text import BLANK, as_text
+from .._text import BLANK, as_text, bad_char
 from .common import (
     CHANGES_HEADING,
     CONTEXT_LABELS,
@@ -71,6 +71,13 @@ def _related_item(
         raise ParseError(str(exc), lineno, col) from None
 
 
+def _check_kept(line: str, lineno: int) -> None:
+    # The rule of Event.extra, checked where the line is known (as the listing reader does).
+    problem = bad_char(line)
+    if problem is not None:
+        raise ParseError(f"extra line: {problem}", lineno + 1, 1)
+
+
 def _good_body(value: str) -> bool:
     try:
         check_body(value)
@@ -104,6 +111,7 @@ class EventReader:
 
     def keep(self, line: str, lineno: int) -> None:
         """A line the reader does not understand: kept verbatim, in place."""
+        _check_kept(line, lineno)
         self.extra.append(line)
         self.marks.append(("extra", line, lineno, lineno + 1))
 
@@ -213,6 +221,7 @@ class EventReader:
             if m[1].startswith(base) and is_slug(slug):
                 self.marks.append(("formats", (date, prefix, slug), at, at + 1))
                 return slug
+        _check_kept(line, at)
         # In page order: after the lines kept before it (all of them above the date heading).
         before = sum(1 for m in self.marks if m[0] == "extra" and m[2] < at)
         self.extra.insert(before, line)
