@@ -910,3 +910,25 @@ def test_runs_of_the_fast_reader() -> None:
     again = _read(_section("Related:", "1. [g\\_h](/g)", "2. " + CTX))
     assert again.related == (Related(title="g_h", url="/g"), first.related[0])
     assert again.related[1] is first.related[0]
+
+
+def test_the_general_reader_reads_every_line_with_mistune(monkeypatch: pytest.MonkeyPatch) -> None:
+    # ``fast=False`` takes none of the fast paths: no one-step item readers, and every
+    # inline reading asks mistune.
+    from newsevent import _inline
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("a fast path was taken")
+
+    for name in ("related_item", "source_item"):
+        monkeypatch.setattr(event, name, refuse)
+    monkeypatch.setattr(_inline, "item_nodes", refuse)
+    for name in ("nodes", "text"):
+        real = getattr(_inline, name)
+
+        def slow(src: str, real: object = real, **kw: object) -> object:
+            assert kw == {"fast": False}
+            return real(src, **kw)  # type: ignore[operator]
+
+        monkeypatch.setattr(_inline, name, slow)
+    assert event.loads(FULL, fast=False) == FULL_PAGE
