@@ -28,7 +28,7 @@ from .._model import (
     new_source,
 )
 from .._spelling import Mark, Run, Spelling
-from .._text import BLANK, as_text
+from .._text import BLANK, as_text, bad_char
 from .common import (
     CHANGES_HEADING,
     CONTEXT_LABELS,
@@ -71,6 +71,21 @@ def _related_item(
         raise ParseError(str(exc), lineno, col) from None
 
 
+def _check_kept(line: str, lineno: int) -> None:
+    # The rule of Event.extra, checked where the line is known (as the listing reader does).
+    problem = bad_char(line)
+    if problem is not None:
+        raise ParseError(f"extra line: {problem}", lineno + 1, 1)
+
+
+def _good_body(value: str) -> bool:
+    try:
+        check_body(value)
+    except ValueError:
+        return False
+    return True
+
+
 # Related lines read lately, with their value: an archive lists a related event on many
 # pages, word for word (but for its number), and values are immutable, so pages may share
 # them. At most
@@ -96,6 +111,7 @@ class EventReader:
 
     def keep(self, line: str, lineno: int) -> None:
         """A line the reader does not understand: kept verbatim, in place."""
+        _check_kept(line, lineno)
         self.extra.append(line)
         self.marks.append(("extra", line, lineno, lineno + 1))
 
@@ -205,7 +221,10 @@ class EventReader:
             if m[1].startswith(base) and is_slug(slug):
                 self.marks.append(("formats", (date, prefix, slug), at, at + 1))
                 return slug
-        self.extra.insert(0, line)
+        _check_kept(line, at)
+        # In page order: after the lines kept before it (all of them above the date heading).
+        before = sum(1 for m in self.marks if m[0] == "extra" and m[2] < at)
+        self.extra.insert(before, line)
         self.marks.append(("extra", line, at, at + 1))
         return None
 
@@ -249,7 +268,10 @@ class EventReader:
         try:
             check_body(body)
         except ValueError as exc:
-            raise ParseError(str(exc), start + 1, 1) from None
+            # At the first paragraph the rule refuses, not at the last one read.
+            refused = (m[2] for m in self.marks if m[0] == "para" and not _good_body(str(m[1])))
+            at = next(refused, start)
+            raise ParseError(str(exc), at + 1, 1) from None
         return body, i
 
     def _sections(
