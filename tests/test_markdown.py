@@ -96,3 +96,30 @@ def test_zero_padded_days_are_the_same_day() -> None:
     assert isinstance(day, newsevent.DayPage) and day.date == ev.date
     with pytest.raises(ParseError, match="malformed date heading"):
         newsevent.parse("### [2012-11-8](/news/2012/11/9/index.md)\n\n# t\n")
+
+
+def test_an_event_page_takes_the_shortcut_and_the_fast_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import newsevent._md as md
+    from newsevent import _inline, _text
+
+    page = (
+        "### [2012-11-8](/news/2012/11/8/index.md)\n\n# T\n\n### Sources:\n\n"
+        "1. [A](http://a.example/)\n\n### Related:\n\n1. [R](/news/2012/11/7/r.md) _Context: x_\n"
+    )
+    expected = md.loads(page, fast=False)
+    _text.clear_caches()
+
+    def refused(*_args: object, **_kwargs: object) -> object:
+        raise AssertionError("not on the way of a plain event page")
+
+    # A page that starts with its date heading is an event page: no listing test is run.
+    monkeypatch.setattr(md, "kind", refused)
+    # By default every line takes the one-step path: mistune is never asked.
+    monkeypatch.setattr(_inline, "_mistune_nodes", refused)
+    got = md.loads(page)
+    assert got == expected and got.spelling is not None
+    assert got.spelling.text == page
+    with pytest.raises(AssertionError, match="not on the way"):
+        md.loads(page, fast=False)
