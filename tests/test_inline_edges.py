@@ -300,6 +300,18 @@ def test_literal(value: str, written: str) -> None:
             "[x](/ä) [http://x.org/ä?q&r](http://x.org/ä?q&amp;r) [y](/ä)"
             " [a@b.org](mailto:a@b.org)",
         ),
+        # An address that percent-encoding changes: "mailto:" and the address as written.
+        ("<a{b@x.org>", [("link", "a{b@x.org", "mailto:a{b@x.org")], None),
+        # The same encoded url written twice, the autolink first: each link its own spelling.
+        (
+            "<http://x.org/ä> [a](http://x.org/%C3%A4)",
+            [
+                ("link", "http://x.org/ä", "http://x.org/ä"),
+                ("text", " "),
+                ("link", "a", "http://x.org/%C3%A4"),
+            ],
+            "[http://x.org/ä](http://x.org/ä) [a](http://x.org/%C3%A4)",
+        ),
         # Strong emphasis and a hard line break are written back as written.
         ("**x** y", [("text", "**x** y")], "**x** y"),
         ("a  \nb", [("text", "a\\\nb")], "a\\\nb"),

@@ -54,6 +54,8 @@ def _entry(title: str = "T", **kw: object) -> Entry:
         ("### [T](/t.md)\n\n## Unparsed:\u3000\n\nx\n", [_entry()], ["## Unparsed:\u3000", "x"]),
         # An entry heading followed by an ideographic space is not an entry heading.
         ("### [T](/t.md)\u3000\n", [], ["### [T](/t.md)\u3000"]),
+        # Nor is a heading with text before its link.
+        ("### x[T](/t.md)\n", [], ["### x[T](/t.md)"]),
     ],
 )
 def test_lines_an_entry_cannot_take_are_kept(
@@ -137,4 +139,55 @@ def test_titles_and_context_that_need_no_escape_are_written_plain() -> None:
     )
     assert newsevent.dumps(page) == (
         "## [2014-03-8](/news/2014/03/8/index.md)\n\n### [a_b ](/a.md)\n_Context: x_y_\n\n"
+    )
+
+
+_U0001 = "character U+0001 at offset 1 cannot be stored"
+
+
+@pytest.mark.parametrize(
+    ("body", "lineno", "msg"),
+    [
+        # The plain shapes take the title and url; a category or a summary the model
+        # refuses still is an error at the entry's heading.
+        ("##### a\x01\n### [T](/t.md)\n", 4, f"category: {_U0001}"),
+        ("### [T](/t.md)\na\x01\n", 3, f"summary: {_U0001}"),
+        ("### [T](/t.md)\n&#1;\n", 3, "summary must not be empty"),
+    ],
+)
+def test_a_category_or_summary_the_model_refuses_is_an_error(
+    body: str, lineno: int, msg: str
+) -> None:
+    with pytest.raises(newsevent.ParseError) as info:
+        newsevent.parse(HEAD + body)
+    assert (info.value.lineno, info.value.colno) == (lineno, 1)
+    assert info.value.msg == msg
+
+
+def _edit_first(page: DayPage, **changes: object) -> str:
+    entry = attrs.evolve(page.entries[0], **changes)
+    return newsevent.dumps(attrs.evolve(page, entries=(entry, *page.entries[1:])))
+
+
+def test_an_edited_category_or_context_rewrites_its_line_only() -> None:
+    # The summary's trailing blanks are its own spelling: kept while only another line changes.
+    page = _day(HEAD + "##### A\n### [T](/t.md)\nsum  \n_Context: X_\n")
+    assert _edit_first(page, category="B") == (
+        HEAD + "##### B\n### [T](/t.md)\nsum  \n_Context: X_\n"
+    )
+    assert _edit_first(page, context=("Y",)) == (
+        HEAD + "##### A\n### [T](/t.md)\nsum  \n_Context: Y_\n"
+    )
+
+
+def test_a_summary_and_context_move_with_their_entry() -> None:
+    # Entry A moves after B and C; its lines go with it, as written, even with a kept line
+    # and its heading further down the page.
+    tail = "\n## Unparsed:\n\nx\n"
+    page = _day(
+        HEAD + "### [A](/a.md)\nsum a  \n_Context: X_\n\n### [B](/b.md)\n\n### [C](/c.md)\n" + tail
+    )
+    out = newsevent.dumps(attrs.evolve(page, entries=(*page.entries[1:], page.entries[0])))
+    assert out == (
+        HEAD + "### [B](/b.md)\n\n### [C](/c.md)\n\n### [A](/a.md)\nsum a  \n_Context: X_\n" + tail
     )

@@ -167,8 +167,7 @@ class ListingReader:
                     entry = new_entry(
                         fields["title"], fields["url"], cat, summary, fields.get("context", ())
                     )
-                else:
-                    fields.pop("checked", None)
+                else:  # "checked" left the fields in the test above
                     entry = build(lambda: Entry(**fields), current_no)  # type: ignore[arg-type]
                 out.append(entry)
                 # The other lines of an entry are aligned on their entry too, so that they
