@@ -12,7 +12,7 @@ from .._model import (
     Language,
 )
 from .._spelling import Spelling, attach
-from .._text import BLANK
+from .._text import BLANK, bad_char
 
 T = TypeVar("T")
 
@@ -29,6 +29,13 @@ WRITE_HEADINGS: dict[Language, tuple[str, str, str]] = {
 
 PREVIOUS_LABELS: dict[str, Language] = {"Previous Day...": "en", "前一天...": "zh"}
 WRITE_PREVIOUS: dict[Language, str] = {"en": "Previous Day...", "zh": "前一天..."}
+
+
+def check_kept(line: str, lineno: int) -> None:
+    """The rule of a page's ``extra`` lines, checked where the line (0-based) is read."""
+    problem = bad_char(line)
+    if problem is not None:
+        raise ParseError(f"extra line: {problem}", lineno + 1, 1)
 
 
 def is_blank(line: str) -> bool:

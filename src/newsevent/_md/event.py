@@ -28,7 +28,7 @@ from .._model import (
     new_source,
 )
 from .._spelling import Mark, Run, Spelling
-from .._text import BLANK, as_text, bad_char
+from .._text import BLANK, as_text
 from .common import (
     CHANGES_HEADING,
     CONTEXT_LABELS,
@@ -39,6 +39,7 @@ from .common import (
     bom,
     build,
     build_page,
+    check_kept,
     context_tags,
     date_heading,
     guess_language,
@@ -71,13 +72,6 @@ def _related_item(
         raise ParseError(str(exc), lineno, col) from None
 
 
-def _check_kept(line: str, lineno: int) -> None:
-    # The rule of Event.extra, checked where the line is known (as the listing reader does).
-    problem = bad_char(line)
-    if problem is not None:
-        raise ParseError(f"extra line: {problem}", lineno + 1, 1)
-
-
 def _good_body(value: str) -> bool:
     try:
         check_body(value)
@@ -88,8 +82,8 @@ def _good_body(value: str) -> bool:
 
 # Related lines read lately, with their value: an archive lists a related event on many
 # pages, word for word (but for its number), and values are immutable, so pages may share
-# them. At most
-# _SEEN_MAX lines (a few MiB), emptied when full and by newsevent._text.clear_caches().
+# them. At most _SEEN_MAX lines (a few MiB), emptied when full and by
+# newsevent._text.clear_caches().
 _SEEN_RELATED: dict[str, tuple[Related, Language]] = {}
 _SEEN_MAX = 8192
 
@@ -111,7 +105,7 @@ class EventReader:
 
     def keep(self, line: str, lineno: int) -> None:
         """A line the reader does not understand: kept verbatim, in place."""
-        _check_kept(line, lineno)
+        check_kept(line, lineno)
         self.extra.append(line)
         self.marks.append(("extra", line, lineno, lineno + 1))
 
@@ -221,7 +215,7 @@ class EventReader:
             if m[1].startswith(base) and is_slug(slug):
                 self.marks.append(("formats", (date, prefix, slug), at, at + 1))
                 return slug
-        _check_kept(line, at)
+        check_kept(line, at)
         # In page order: after the lines kept before it (all of them above the date heading).
         before = sum(1 for m in self.marks if m[0] == "extra" and m[2] < at)
         self.extra.insert(before, line)

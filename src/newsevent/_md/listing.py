@@ -17,10 +17,11 @@ from .._model import (
     new_entry,
 )
 from .._spelling import Mark, Owned, Spelling
-from .._text import BLANK, bad_char
+from .._text import BLANK
 from .common import (
     CONTEXT_LABELS,
     build,
+    check_kept,
     context_tags,
     date_heading,
     guess_language,
@@ -106,9 +107,7 @@ class ListingReader:
 
     def keep(self, line: str, lineno: int) -> None:
         """A line the reader does not understand: kept verbatim, in place."""
-        problem = bad_char(line)
-        if problem is not None:
-            raise ParseError(f"extra line: {problem}", lineno + 1, 1)
+        check_kept(line, lineno)
         self.extra.append(line)
         self.extra_at.append(lineno)
 
