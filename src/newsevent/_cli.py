@@ -657,8 +657,10 @@ def _plan(args: argparse.Namespace, setup: _Setup) -> tuple[list[_Task], list[Pr
         else:
             tasks.append(item)
     # Only a run that writes files needs its inputs, never to overwrite one.
-    inputs = frozenset(os.path.abspath(t.source) for t in tasks) if setup.writes else None
-    _set_inputs(inputs or frozenset())
+    if setup.writes:
+        _set_inputs(frozenset(os.path.abspath(t.source) for t in tasks))
+    else:
+        _set_inputs(frozenset())
     return tasks, problems
 
 
@@ -811,28 +813,31 @@ def _convert(args: argparse.Namespace) -> int:
         and any(os.path.isdir(s) for s in args.sources)
     )
     walk = _Walked()
+
+    def report(problem: Problem) -> None:
+        walk.problems += 1
+        count[SKIPPED if isinstance(problem.error, Skipped) else FAILED] += 1
+        progress.message(_error_text(problem.error, problem.path))
+
+    def tasks() -> Iterator[_Task]:
+        for item in _walk(args, setup):
+            if isinstance(item, Problem):
+                report(item)
+            else:
+                walk.tasks += 1
+                yield item
+        walk.ended = True
+
     if lazy:
         _set_inputs(frozenset())
         plan: list[_Task] = []
         progress = _Progress(args.progress, sys.stderr, 0)
     else:
         plan, problems = _plan(args, setup)
-        walk.tasks, walk.problems, walk.ended = len(plan), len(problems), True
+        walk.tasks, walk.ended = len(plan), True
         progress = _Progress(args.progress, sys.stderr, len(plan))
         for problem in problems:
-            count[SKIPPED if isinstance(problem.error, Skipped) else FAILED] += 1
-            progress.message(_error_text(problem.error, problem.path))
-
-    def tasks() -> Iterator[_Task]:
-        for item in _walk(args, setup):
-            if isinstance(item, Problem):
-                walk.problems += 1
-                count[SKIPPED if isinstance(item.error, Skipped) else FAILED] += 1
-                progress.message(_error_text(item.error, item.path))
-            else:
-                walk.tasks += 1
-                yield item
-        walk.ended = True
+            report(problem)
 
     out: _Out | None = None
     fatal: str | None = None
