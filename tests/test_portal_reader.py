@@ -11,7 +11,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import newsevent
-from newsevent import _wikitext, portal
+from newsevent import _portal, _wikitext, portal
 
 HEAD = "{{Current events|year=2026|month=08|day=9|content=\n"
 TAIL = "\n}}"
@@ -281,6 +281,10 @@ def test_fast_line_path_equals_the_general_renderer(pieces: list[str]) -> None:
         "a ] b [[C]] [http://a.example/?a=1&b=2 (D)] e & f [[G]]",
         "[http://a.example/?a=1&b=2 (D)] [[A]] [x] [http://b.example/]]",
         "[[A]] [http://a.example/ (B)] {x} <y> [[C|D]]",
+        # Pictures and categories, in a line otherwise of the common shape.
+        "[[A]] [[image:X.png|A caption]] b [http://a.example/ (C)]",
+        "[[CaTeGoRy:X]]",
+        "[[File:X.jpg]]",
     ],
 )
 def test_fast_line_path_on_edge_cases(line: str) -> None:
@@ -328,3 +332,43 @@ def _split_params_by_marks(body: str) -> list[str]:
 @example("a]]|[[b|c]]]]|d")
 def test_template_parameters_split_as_by_each_mark(body: str) -> None:
     assert _wikitext._split_params(body) == _split_params_by_marks(body)
+
+
+def _close_by_each_mark(text: str, start: int) -> int:
+    """Where the template opened at ``start`` closes, each "{{" and "}}" looked for anew."""
+    depth = 0
+    i = start
+    while i < len(text):
+        j = text.find("{{", i)
+        k = text.find("}}", i)
+        if k < 0:
+            return -1
+        if 0 <= j < k:
+            depth += 1
+            i = j + 2
+        else:
+            depth -= 1
+            i = k + 2
+            if depth == 0:
+                return i
+    return -1
+
+
+@given(
+    st.lists(
+        st.sampled_from(["{{", "}}", "{", "}", "{{{", "}}}", "a", "|", "\n", "[[x]]"]),
+        max_size=30,
+    ).map("".join),
+    st.integers(0, 3),
+)
+@example("{{a{{b}}c}}{{d}}", 0)
+@example("{{{x}}}}}", 0)
+def test_a_template_closes_where_each_mark_in_turn_says(text: str, start: int) -> None:
+    assert _wikitext._close_template(text, start) == _close_by_each_mark(text, start)
+
+
+@given(st.text(st.characters(codec="utf-8") | st.sampled_from("\x00\x0b\x1f\ufffe\uffff\t\n\r")))
+@example("a\ud800b")
+@example("\xa0\u200b\u2028x")
+def test_characters_no_format_can_carry_are_dropped(text: str) -> None:
+    assert _portal._clean(text) == _portal._NOT_XML.sub("", text)

@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from newsevent import _slug
 from newsevent.portal import context_slug
 from tests.corpus import event_pages
 
@@ -121,3 +124,12 @@ def test_cut_lengths() -> None:
 def test_unknown_language() -> None:
     with pytest.raises(ValueError, match="language"):
         context_slug("x", "fr")
+
+
+@given(st.text(st.characters(max_codepoint=0x7F), max_size=200))
+def test_ascii_titles_take_the_table_of_bytes(title: str) -> None:
+    # Titles of ASCII characters only are made by one translation of their bytes: the
+    # same slugs as the general rule's, cut, "<" and ">" dropped, and control characters
+    # and every mark turned into "-" alike.
+    assert _slug._en_ascii(title) == _slug._en(title)
+    assert context_slug(title) == _slug._en(title)

@@ -145,9 +145,11 @@ class _Line(NamedTuple):
 
 
 def _clean(text: str) -> str:
-    if _NOT_XML.search(text):
-        text = _NOT_XML.sub("", text)
-    return text
+    # Printable text (line breaks and tabs aside) has none of those characters: a check
+    # in C at twice the speed of the expression's search.
+    if text.replace("\n", " ").replace("\t", " ").isprintable():
+        return text
+    return _NOT_XML.sub("", text)
 
 
 def _one_line(text: str) -> str:
@@ -314,7 +316,6 @@ class _Reader:
         # What every event of the page shares, checked once: the date is one the model
         # takes, and the attribution is a valid paragraph of a body on its own.
         self.trusted = type(date) is _dt.date and ok.good_line(self.attribution) is not None
-        self.stories: dict[int, tuple[str, tuple[str, ...], bool]] = {}
         self.sections: dict[str | None, tuple[tuple[str, ...], bool]] = {}
 
     def keep(self, line: int, text: str) -> None:
@@ -382,7 +383,7 @@ class _Reader:
                     wikilinks.extend(r.wikilinks)
                 if r.external:
                     external.extend(r.external)
-                bullets.append(_Bullet(number, len(line) - len(text), r, section))
+                bullets.append(_tuple(_Bullet, (number, len(line) - len(text), r, section)))
                 continue
             heading: str | None = None
             if first == ";":
@@ -419,37 +420,34 @@ class _Reader:
         items: list[Item] = []
         trusted: list[bool] = []
         stack: list[_Bullet] = []
+        # Per story line on the stack, the chain down to it: its stories, their context
+        # tags and whether all of those are valid tags (worked out once, when the line
+        # is put on the stack: every event below it shares it).
+        chains: list[_Chain] = []
         seen: set[str] = set()
+        count = len(bullets)
         for k, b in enumerate(bullets):
             while stack and (stack[-1].depth >= b.depth or stack[-1].section != b.section):
                 stack.pop()
-            nxt = bullets[k + 1] if k + 1 < len(bullets) else None
+                chains.pop()
+            nxt = bullets[k + 1] if k + 1 < count else None
             has_children = nxt is not None and nxt.depth > b.depth and nxt.section == b.section
-            if not has_children and not b.rendered.sources and not b.rendered.plain.strip():
-                self.keep(b.line, "*" * b.depth + b.rendered.raw)
+            r = b.rendered
+            if not has_children and not r.sources and not r.plain.strip():
+                self.keep(b.line, "*" * b.depth + r.raw)
                 continue
-            if has_children and not b.rendered.sources:
-                stack.append(b)
-                for u in b.rendered.unknown:
+            if not has_children or r.sources:
+                ev, item, checked = self._event(b, chains[-1] if chains else None, seen)
+                events.append(ev)
+                items.append(item)
+                trusted.append(checked)
+            else:
+                for u in r.unknown:
                     self.keep(b.line, u)
-                continue
-            ev, item, checked = self._event(b, stack, seen)
-            events.append(ev)
-            items.append(item)
-            trusted.append(checked)
             if has_children:
                 stack.append(b)
+                chains.append(_chained(chains[-1] if chains else None, r))
         return tuple(events), tuple(items), trusted
-
-    def _story(self, b: _Bullet) -> tuple[str, tuple[str, ...], bool]:
-        """A story line's text, its context tags and whether they are valid tags (worked
-        out once: each event below it asks)."""
-        got = self.stories.get(b.line)
-        if got is None:
-            tags = tuple(t for t in map(_tag, _tags(b.rendered)) if t)
-            good = all(ok.good_tag(t) for t in tags)
-            got = self.stories[b.line] = (_story(b.rendered), tags, good)
-        return got
 
     def _section(self, section: str | None) -> tuple[tuple[str, ...], bool]:
         """A section heading's context tag (none for no heading), and whether it is valid."""
@@ -460,7 +458,7 @@ class _Reader:
             got = self.sections[section] = (tags, all(ok.good_tag(t) for t in tags))
         return got
 
-    def _event(self, b: _Bullet, stack: list[_Bullet], seen: set[str]) -> tuple[Event, Item, bool]:
+    def _event(self, b: _Bullet, chain: _Chain | None, seen: set[str]) -> tuple[Event, Item, bool]:
         """The event of a news bullet, its item, and whether every value was checked here
         (then the event was built without the validators, and its entry may be)."""
         r = b.rendered
@@ -469,12 +467,10 @@ class _Reader:
         title = _one_line(r.plain)
         tags, good_tags = self._section(b.section)
         category: str | None
-        if stack:
-            chain = [self._story(s) for s in stack]
-            stories = tuple(story for story, _, _ in chain)
-            for _, story_tags, good in chain:
-                tags += story_tags
-                good_tags = good_tags and good
+        if chain is not None:
+            stories, story_tags, good = chain
+            tags += story_tags
+            good_tags = good_tags and good
             category = stories[-1]
         else:
             stories = ()
@@ -545,6 +541,20 @@ def _good_line(value: str) -> bool:
     if value.isprintable() and value[:1] != " " and value[-1:] != " ":
         return True
     return ok.good_line(value) is not None
+
+
+_Chain = tuple[tuple[str, ...], tuple[str, ...], bool]
+"""The story lines above a bullet, outermost first, their context tags and whether
+those are all valid tags."""
+
+
+def _chained(above: _Chain | None, r: Rendered) -> _Chain:
+    """The chain of a story line ``r`` below the chain ``above``."""
+    tags = tuple(t for t in map(_tag, _tags(r)) if t)
+    good = all(ok.good_tag(t) for t in tags)
+    if above is None:
+        return (_story(r),), tags, good
+    return above[0] + (_story(r),), above[1] + tags, above[2] and good
 
 
 def _story(r: Rendered) -> str:

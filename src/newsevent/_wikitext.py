@@ -164,7 +164,7 @@ _S_TOKEN = re.compile(
     rf"|\[({_S_URL})(?:[ \t]+({_S_CITE_LABEL})?)?\]"
 )
 _S_QUOTES = re.compile(r"'{2,}")
-_S_PICTURE = re.compile(r"\[\[(?i:file|image|category):")
+_S_PICTURE = re.compile(r"(?i:file|image|category):")
 _S_BLANKS = re.compile(r"[ \t]+")
 # tuple.__new__(cls, values): a named tuple without the call of its own __new__.
 _tuple = tuple.__new__
@@ -188,8 +188,6 @@ def _render_simple(text: str, line: int) -> Rendered | None:
             return None  # a stray bracket, an entity, a bare URL
         seen = _S_QUOTES.sub("", text) if "''" in text else text
         return _tuple(Rendered, (seen, seen, text, [], [], [], [], []))
-    if "[[" in text and _S_PICTURE.search(text) is not None:
-        return None
     # The text runs and tokens in turn: run, then per token its five groups and the run
     # after it (split is one pass in C, without a match object per token).
     parts = _S_TOKEN.split(text)
@@ -227,6 +225,9 @@ def _render_simple(text: str, line: int) -> Rendered | None:
                 name = name.strip()
                 sources.append(_tuple(Cited, (name[1:-1].strip() if name else "", url)))
         else:
+            # Every "[[" of the line starts a token's target (or the brackets do not add up).
+            if ":" in target and _S_PICTURE.match(target) is not None:
+                return None
             brackets += 2
             if label is None:
                 label = target[1:] if target[0] == ":" else target
@@ -270,26 +271,34 @@ def _close_template(text: str, start: int) -> int:
     depth = 0
     i = start
     n = len(text)
+    # The next "{{" and "}}" at or after i, each looked for again only once i passes it
+    # (a page of many templates is then read once, not once per template).
+    j = text.find("{{", i)
+    k = text.find("}}", i)
     while i < n:
-        j = text.find("{{", i)
-        k = text.find("}}", i)
         if k < 0:
             return -1
         if 0 <= j < k:
             depth += 1
             i = j + 2
+            j = text.find("{{", i)
         else:
             depth -= 1
             i = k + 2
             if depth == 0:
                 return i
+            k = text.find("}}", i)
     return -1
 
 
-# The marks that nest, and "|", as split points. A whole link without brackets or braces
-# inside (the commonest by far) is one mark: it leaves the depths as they were, and its
-# "|" never splits; taking it at once saves a step for each of its marks.
-_PARAM_MARK = re.compile(r"(\[\[[^\[\]{}]*\]\]|\{\{|\}\}|\[\[|\]\]|\|)")
+# The marks that nest, and "|", as split points, between runs of text that hold none of
+# them. A whole link without brackets or braces inside (the commonest by far) leaves the
+# depths as they were and its "|" never splits: it is taken into the run around it, so
+# that a page of links is a few runs rather than a step for each of its marks.
+_PARAM_PIECE = re.compile(
+    r"(?:[^\[\]{}|]+|\[\[[^\[\]{}]*\]\]|\[(?!\[)|\](?!\])|\{(?!\{)|\}(?!\}))+"
+    r"|\{\{|\}\}|\[\[|\]\]|\|"
+)
 
 
 def _split_params(body: str) -> list[str]:
@@ -298,26 +307,22 @@ def _split_params(body: str) -> list[str]:
         return body.split("|")
     parts: list[str] = []
     depth_t = depth_l = 0
-    # Text and marks in turn; a part is the text and marks since the last split.
-    pieces = _PARAM_MARK.split(body)
-    part = [pieces[0]]
-    for i in range(1, len(pieces), 2):
-        tok = pieces[i]
-        if tok == "|":
+    part: list[str] = []
+    for piece in _PARAM_PIECE.findall(body):
+        if piece == "|":
             if not depth_t and not depth_l:
                 parts.append("".join(part))
-                part = [pieces[i + 1]]
+                part = []
                 continue
-        elif tok == "{{":
+        elif piece == "{{":
             depth_t += 1
-        elif tok == "}}":
+        elif piece == "}}":
             depth_t = max(0, depth_t - 1)
-        elif tok == "[[":
+        elif piece == "[[":
             depth_l += 1
-        elif tok == "]]":
+        elif piece == "]]":
             depth_l = max(0, depth_l - 1)
-        part.append(tok)
-        part.append(pieces[i + 1])
+        part.append(piece)
     parts.append("".join(part))
     return parts
 
