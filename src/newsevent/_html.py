@@ -475,12 +475,21 @@ def _extra_from(art: Any) -> tuple[str, ...]:
     )
 
 
+def _time_date(el: Any) -> _dt.date:
+    """The date of a ``<time datetime="YYYY-MM-DD">`` element (that form only: Python 3.11
+    would also read ``20121108`` and week dates, which newsevent never writes)."""
+    value = el.get("datetime") or ""
+    try:
+        if ok.iso_date(value):
+            return _dt.date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise _fail("invalid <time datetime>", el)
+
+
 def _day_from(art: Any) -> DayPage:
     time_el = _one(art, "./h1/a/time", "date")
-    try:
-        date = _dt.date.fromisoformat(time_el.get("datetime") or "")
-    except ValueError:
-        raise _fail("invalid <time datetime>", time_el) from None
+    date = _time_date(time_el)
     prev = art.xpath(f"./nav[{_cls('previous')}]/*")
     language: Any = art.get("data-language")
     return _build(
@@ -525,10 +534,7 @@ def _front_from(art: Any) -> FrontPage:
 
 def _editorial_from(art: Any) -> Editorial:
     times = art.xpath(f"./p[{_cls('date')}]/time")
-    try:
-        date = _dt.date.fromisoformat(times[0].get("datetime") or "") if times else None
-    except ValueError:
-        raise _fail("invalid <time datetime>", times[0]) from None
+    date = _time_date(times[0]) if times else None
     paras = []
     for p in _one(art, f"./div[{_cls('body')}]", "body").xpath("./p"):
         md = p.get("data-md")
@@ -554,10 +560,7 @@ def _editorial_from(art: Any) -> Editorial:
 
 def _event_from(art: Any) -> Event:
     time_el = _one(art, f"./p[{_cls('date')}]/a/time", "date")
-    try:
-        date = _dt.date.fromisoformat(time_el.get("datetime") or "")
-    except ValueError:
-        raise _fail("invalid <time datetime>", time_el) from None
+    date = _time_date(time_el)
     cats = art.xpath(f"./p[{_cls('category')}]")
     category = _leaf(cats[0], "category") if cats else None
     title = _leaf(_one(art, "./h1", "<h1>"), "<h1>")
@@ -579,6 +582,8 @@ def _event_from(art: Any) -> Event:
         t, url = _linked(li, "title")
         times = li.xpath("./time")
         stamp = times[0].get("datetime") if times else None
+        if stamp is not None and not ok.iso_timestamp(stamp):
+            raise _fail("invalid <time datetime>: expected YYYY-MM-DDTHH:MM:SS", times[0])
         label = li.get("data-label")
 
         def change(
