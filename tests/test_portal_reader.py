@@ -372,3 +372,21 @@ def test_a_template_closes_where_each_mark_in_turn_says(text: str, start: int) -
 @example("\xa0\u200b\u2028x")
 def test_characters_no_format_can_carry_are_dropped(text: str) -> None:
     assert _portal._clean(text) == _portal._NOT_XML.sub("", text)
+
+
+_BLANKS = st.sampled_from([" ", "  ", "\t", "\n", "\r", "\xa0", " \xa0 ", "\n\xa0"])
+
+
+@given(st.lists(_BLANKS | st.sampled_from(["a", "b c", "."]), max_size=12).map("".join))
+@example("a\n\xa0")
+@example(" \na  b ")
+def test_one_line_strips_the_ends_before_it_joins_the_runs(text: str) -> None:
+    # Stripping first gives the same line as joining the runs of blanks first.
+    assert _portal._one_line(text) == _portal._SPACES.sub(" ", text).strip(" \t\xa0")
+
+
+@given(st.lists(st.sampled_from(["content", "=", " ", "c o n", "tent", "x", "|"]), max_size=8))
+def test_the_content_parameter_is_named_with_or_without_spaces(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    found = _portal._CONTENT.search(text) is not None
+    assert found == ("content=" in text.replace(" ", ""))

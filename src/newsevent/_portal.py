@@ -41,6 +41,8 @@ MONTHS = (
 LICENSE = "CC BY-SA 4.0"
 _START = re.compile(r"\{\{\s*[Cc]urrent[ _]events\s*\|")
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+# "content=" once spaces are taken out.
+_CONTENT = re.compile(r"c *o *n *t *e *n *t *=")
 _BOLD_HEADING = re.compile(r"'''((?:(?!''').)+)'''")
 _EQ_HEADING = re.compile(r"(=+)(.+?)\1")
 _BULLET = re.compile(r"(\*+)(.*)", re.DOTALL)
@@ -153,10 +155,13 @@ def _clean(text: str) -> str:
 
 
 def _one_line(text: str) -> str:
-    # Substring tests are much faster than a regular expression's search here.
+    # Substring tests are much faster than a regular expression's search here; the ends
+    # first, where removed citations leave their spaces (the same result: the runs at
+    # either end are stripped both ways).
+    text = text.strip(" \t\xa0")
     if "  " in text or "\t" in text or "\n" in text or "\r" in text:
-        text = _SPACES.sub(" ", text)
-    return text.strip(" \t\xa0")
+        return _SPACES.sub(" ", text).strip(" \t\xa0")
+    return text
 
 
 def _drop_comments(text: str) -> str:
@@ -263,9 +268,7 @@ def read(
     else:
         end = _close_template(text, m.start())
         last = text.rfind("}}")
-        if "content=" in text[m.start() : end if end > 0 else len(text)].replace(" ", "") and (
-            last > m.start()
-        ):
+        if last > m.start() and _CONTENT.search(text, m.start(), end if end > 0 else len(text)):
             # The news is the content parameter: it ends at the page's last "}}", so that a
             # stray brace inside it cannot cut the day short.
             end = last + 2
