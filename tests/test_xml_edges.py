@@ -9,11 +9,18 @@ and the model's rules allow it; the test checks both against the validating path
 from __future__ import annotations
 
 import datetime as dt
+import http.server
+import json
+import os
+import subprocess
+import sys
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+import newsevent
 from newsevent import ParseError, _xml
 from newsevent._model import (
     Change,
@@ -814,3 +821,155 @@ def test_an_editorial_body_the_model_refuses_names_the_root_line() -> None:
     )
     expected = ("error", "editorial body line '# x' must not start with '#' (a heading)", 1, 1)
     assert outcome(lambda: _xml.loads(text))[:4] == expected
+
+
+def _read_in_a_new_thread(text: str) -> list[Any]:
+    # _parser runs once per thread: a new thread makes a parser with the options as they are.
+    got: list[Any] = []
+    thread = threading.Thread(target=lambda: got.append(outcome(lambda: _xml.loads(text))))
+    thread.start()
+    thread.join()
+    return got
+
+
+REFUSED_DTD = ("error", "DTDs and entity declarations are not allowed", 1, 1, None)
+
+
+def test_a_dtd_in_a_file_the_document_names_is_not_read(tmp_path: Path) -> None:
+    # Read, this DTD would be a syntax error (an entity declaration never closed).
+    dtd = tmp_path / "event.dtd"
+    dtd.write_text('<!ENTITY e "x"', encoding="utf-8")
+    text = f'<!DOCTYPE event SYSTEM "{dtd.as_uri()}">' + xev("<title>&e;</title><body/>")
+    assert _read_in_a_new_thread(text) == [REFUSED_DTD]
+
+
+def test_a_dtd_on_the_network_the_document_names_is_not_fetched() -> None:
+    requests: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            requests.append(self.path)
+            body = b'<!ENTITY e "x">'
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    serving = threading.Thread(target=server.serve_forever)
+    serving.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/event.dtd"
+        text = f'<!DOCTYPE event SYSTEM "{url}">' + xev("<title>&e;</title><body/>")
+        got = _read_in_a_new_thread(text)
+    finally:
+        server.shutdown()
+        serving.join()
+        server.server_close()
+    assert got == [REFUSED_DTD]
+    assert requests == []
+
+
+_OUT_OF_MEMORY = """
+import json, resource, sys
+from newsevent import ParseError, _xml
+
+doc = b"<a>" + b"x" * 9_000_000 + b"</a>"
+_xml.parse_root(b"<a/>")  # the thread's parser, made before the limit
+with open("/proc/self/status", encoding="ascii") as f:
+    kib = next(int(ln.split()[1]) for ln in f if ln.startswith("VmSize:"))
+soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+resource.setrlimit(resource.RLIMIT_AS, ((kib << 10) + (4 << 20), hard))
+try:
+    _xml.parse_root(doc)
+    got = None
+except ParseError as exc:
+    got = [exc.msg, exc.lineno, exc.colno]
+finally:
+    resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+print(json.dumps(got))
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc and sets RLIMIT_AS")
+def test_an_error_without_a_position_is_at_line_1() -> None:
+    # libxml2 reports a failed allocation at line 0 and column 0. A text node of 9 MB,
+    # read with 4 MB of address space to spare (in a process of its own), makes one.
+    text = _xml.parse_root(b"<a>" + b"x" * 9_000_000 + b"</a>").text
+    assert text == "x" * 9_000_000
+    src = str(Path(newsevent.__file__).parents[1])
+    env = {**os.environ, "PYTHONPATH": src}
+    run = subprocess.run(
+        [sys.executable, "-c", _OUT_OF_MEMORY],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert json.loads(run.stdout) == ["malformed XML: unknown error", 1, 1]
+
+
+# The XSD refuses every value the model refuses in a day page, an entry, a source or a
+# related event; their builders still turn a model error into a ParseError at the element's
+# line. Called here on documents the XSD would refuse.
+
+
+def test_a_day_page_the_model_refuses_is_an_error_at_its_line() -> None:
+    root = _xml.parse_root(f'<?xml version="1.0"?>\n<day {NS} version="2" date="2013-02-29"/>')
+    with pytest.raises(ParseError) as info:
+        _xml._day_from(root)
+    assert (info.value.msg, info.value.lineno, info.value.colno) == (
+        "day is out of range for month",
+        2,
+        1,
+    )
+
+
+@pytest.mark.parametrize(
+    ("inner", "error"),
+    [
+        ('\n\n<entry url="u"><title>t </title></entry>', ("title", "'t '", 3)),
+        (
+            '\n<entry url="u"><title>t</title></entry>\n<entry url="u"><title> t</title></entry>',
+            ("title", "' t'", 3),
+        ),
+    ],
+)
+def test_an_entry_the_model_refuses_is_an_error_at_its_line(
+    inner: str, error: tuple[str, str, int]
+) -> None:
+    root = _xml.parse_root(xday(inner))
+    with pytest.raises(ParseError) as info:
+        _xml._day_from(root)
+    what, value, line = error
+    assert (info.value.msg, info.value.lineno, info.value.colno) == (
+        f"{what} must not start or end with blanks: {value}",
+        line,
+        1,
+    )
+
+
+@pytest.mark.parametrize(
+    ("inner", "error"),
+    [
+        (
+            '\n<sources>\n<source url="u">n</source>\n<source url="u">n </source></sources>',
+            ("name must not start or end with blanks: 'n '", 4),
+        ),
+        (
+            '\n<related>\n<item url="u"><title> t</title></item></related>',
+            ("title must not start or end with blanks: ' t'", 3),
+        ),
+    ],
+)
+def test_a_source_or_related_event_the_model_refuses_is_an_error_at_its_line(
+    inner: str, error: tuple[str, int]
+) -> None:
+    root = _xml.parse_root(head(inner))
+    with pytest.raises(ParseError) as info:
+        _xml._event_from(root)
+    assert (info.value.msg, info.value.lineno, info.value.colno) == (*error, 1)
