@@ -1485,3 +1485,18 @@ def test_the_writer_refuses_what_is_not_a_page(thing: Any) -> None:
     with pytest.raises(TypeError) as info:
         _html.document(thing)
     assert str(info.value) == f"expected a page, not {type(thing).__name__}"
+
+
+def test_an_element_without_a_source_line_is_at_line_1() -> None:
+    # Every element the reader meets comes from the parsed page, with its line; one built in
+    # memory has none.
+    p = etree.Element("p")
+    etree.SubElement(p, "b")
+    assert p.sourceline is None
+    assert outcome(lambda: _html._leaf(p, "a summary")) == (
+        "error",
+        "unexpected markup inside a summary",
+        1,
+        1,
+        None,
+    )

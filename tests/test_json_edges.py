@@ -474,3 +474,47 @@ def test_without_the_fast_backend(monkeypatch: pytest.MonkeyPatch) -> None:
         "invalid document: title must not start or end with blanks: ' x'",
         "$",
     )
+
+
+@pytest.mark.parametrize(
+    ("exc", "type_", "message"),
+    [
+        (ValueError("title must not be empty"), str, "title must not be empty"),
+        (TypeError("expected a string, not int"), str, "expected a string, not int"),
+        # Without words, or of another type: cattrs' words, which name the expected type.
+        (ValueError(), str, "invalid value for type, expected str"),
+        (TypeError(), int, "invalid value for type, expected int"),
+        (ParseError("x"), str, "invalid value for type, expected str"),
+        (KeyError("title"), str, "required field missing"),
+    ],
+)
+def test_errors_are_described_in_the_models_words_or_in_cattrs(
+    exc: BaseException, type_: Any, message: str
+) -> None:
+    # No document is known to make cattrs report an error without words: the helper itself.
+    assert _json._describe(exc, type_) == message
+
+
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        ({"date": "2012-11-08"}, ("invalid document: required field missing", "$.title")),
+        (
+            {"date": "2012-11-08", "title": "t", "x": 1},
+            ("invalid document: extra fields found (x)", "$"),
+        ),
+        # The description holds " @ " itself: the path is after the last one (a model
+        # validator's error is the whole object's).
+        (
+            {"date": "2012-11-08", "title": "a @ b "},
+            ("invalid document: title must not start or end with blanks: 'a @ b '", "$"),
+        ),
+    ],
+)
+def test_the_first_error_cattrs_reports_names_its_path(
+    body: dict[str, Any], error: tuple[str, str]
+) -> None:
+    doc = {"format": "newsevent.event", "version": 2, **body}
+    with pytest.raises(ParseError) as info:
+        _json.from_dict(doc, fast=False)
+    assert (info.value.msg, info.value.field) == error

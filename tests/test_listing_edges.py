@@ -191,3 +191,54 @@ def test_a_summary_and_context_move_with_their_entry() -> None:
     assert out == (
         HEAD + "### [B](/b.md)\n\n### [C](/c.md)\n\n### [A](/a.md)\nsum a  \n_Context: X_\n" + tail
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "msg"),
+    [
+        # The date heading's pattern takes a DEL in the prefix; the model does not.
+        (
+            HEAD.replace("](/news", "](/a\x7fb/news") + "### [T](/t.md)\n",
+            "prefix '/a\\x7fb' must be empty or '/segment[/segment…]'",
+        ),
+        # Angle brackets let a space into the previous-day link; the model does not.
+        (
+            HEAD + "### [T](/t.md)\n\n## [Previous Day...](</news/2014 03/7>)\n",
+            "previous '/news/2014 03/7' must not contain U+0020 at offset 10 (whitespace and "
+            "control characters end a Markdown link destination)",
+        ),
+        # The same, with kept lines: the page is built by the validating constructor.
+        (
+            HEAD + "### [T](/t.md)\n\n## [Previous Day...](</news/2014 03/7>)\n\nkept\n",
+            "previous '/news/2014 03/7' must not contain U+0020 at offset 10 (whitespace and "
+            "control characters end a Markdown link destination)",
+        ),
+    ],
+)
+def test_a_day_page_the_model_refuses_is_an_error_at_line_1(text: str, msg: str) -> None:
+    # A value of the whole page, not of a line: the error is the page's, at line 1.
+    with pytest.raises(newsevent.ParseError) as info:
+        newsevent.parse("\n" + FORMATS + "  \n\n" + text)
+    assert (info.value.msg, info.value.lineno, info.value.colno) == (msg, 1, 1)
+
+
+def test_a_day_page_with_kept_lines_keeps_its_language() -> None:
+    # Kept lines send the page through the validating constructor, which takes the language.
+    page = _day(HEAD + "### [T](/t.md)\n_消息: A_\n\nkept\n")
+    assert page.extra == ("kept",)
+    assert page.language == "zh"
+    page = _day(HEAD + "### [T](/t.md)\n\n## [前一天...](/news/2014/03/7/index.md)\n\nkept\n")
+    assert (page.previous, page.language) == ("/news/2014/03/7/index.md", "zh")
+
+
+def test_a_front_page_whose_first_section_is_a_day_without_a_rule_is_refused() -> None:
+    # A "##" line alone is no section: kept, it makes the page a front page (its first "##"
+    # line is no day heading), whose first section is then a day without a "---" rule.
+    with pytest.raises(newsevent.ParseError) as info:
+        newsevent.parse("##\n\n" + HEAD + "### [T](/t.md)\n")
+    assert (info.value.msg, info.value.lineno, info.value.colno) == (
+        "a front page whose first heading is a day heading needs a '---' rule (without one it "
+        "is a day page)",
+        1,
+        1,
+    )

@@ -10,7 +10,7 @@ import attrs
 import pytest
 
 import newsevent
-from newsevent import Event, Source
+from newsevent import Event, Source, markdown
 from newsevent._spelling import (
     Block,
     Owned,
@@ -367,6 +367,33 @@ def test_a_kept_line_added_to_a_page_without_any_gets_its_heading() -> None:
     ev = _event()
     out = _written(attrs.evolve(ev, extra=("kept line",)))
     assert out == PAGE + "### Unparsed:\n\nkept line\n"
+
+
+def test_a_kept_line_added_after_kept_lines_elsewhere_needs_no_heading() -> None:
+    # The new line goes after the kept line before it, wherever that stands; the
+    # "Unparsed:" heading, which would stand alone at the end, is not added.
+    ev = _event(KEPT)
+    out = _written(attrs.evolve(ev, extra=(*ev.extra[:1], "new", *ev.extra[1:])))
+    assert out == KEPT.replace("know.\n", "know.\nnew\n")
+    assert _written(attrs.evolve(ev, extra=(*ev.extra, "new"))) == KEPT + "new\n"
+    day = "kept\n\n## [2014-03-8](/news/2014/03/8/index.md)\n\n### [T](/t.md)\n"
+    page = newsevent.parse(day)
+    edited = attrs.evolve(page, extra=("kept", "new"))
+    out = newsevent.dumps(edited)
+    assert out == day.replace("kept\n", "kept\nnew\n")
+    assert newsevent.parse(out) == edited
+
+
+def test_a_kept_line_added_before_the_kept_lines_gets_the_heading() -> None:
+    # Before the first kept line, the new one has no kept line to follow: it goes under a
+    # new heading at the end, and the page, which reads back in another order, is
+    # written in the canonical layout.
+    day = "kept\n\n## [2014-03-8](/news/2014/03/8/index.md)\n\n### [T](/t.md)\n"
+    edited = attrs.evolve(newsevent.parse(day), extra=("new", "kept"))
+    out = newsevent.dumps(edited)
+    assert out == markdown.dumps(edited, canonical=True)
+    assert out.endswith("## Unparsed:\n\nnew\nkept\n")
+    assert newsevent.parse(out) == edited
 
 
 FRONT = (

@@ -9,10 +9,13 @@ and the model's rules allow it; the test checks both against the validating path
 from __future__ import annotations
 
 import datetime as dt
+import http.server
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
+from lxml import etree
 
 from newsevent import ParseError, _xml
 from newsevent._model import (
@@ -814,3 +817,131 @@ def test_an_editorial_body_the_model_refuses_names_the_root_line() -> None:
     )
     expected = ("error", "editorial body line '# x' must not start with '#' (a heading)", 1, 1)
     assert outcome(lambda: _xml.loads(text))[:4] == expected
+
+
+def _read_in_a_new_thread(text: str) -> list[Any]:
+    # _parser runs once per thread: a new thread makes a parser with the options as they are.
+    got: list[Any] = []
+    thread = threading.Thread(target=lambda: got.append(outcome(lambda: _xml.loads(text))))
+    thread.start()
+    thread.join()
+    return got
+
+
+REFUSED_DTD = ("error", "DTDs and entity declarations are not allowed", 1, 1, None)
+
+
+def test_a_dtd_in_a_file_the_document_names_is_not_read(tmp_path: Path) -> None:
+    # Read, this DTD would be a syntax error (an entity declaration never closed).
+    dtd = tmp_path / "event.dtd"
+    dtd.write_text('<!ENTITY e "x"', encoding="utf-8")
+    text = f'<!DOCTYPE event SYSTEM "{dtd.as_uri()}">' + xev("<title>&e;</title><body/>")
+    assert _read_in_a_new_thread(text) == [REFUSED_DTD]
+
+
+def test_a_dtd_on_the_network_the_document_names_is_not_fetched() -> None:
+    requests: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            requests.append(self.path)
+            body = b'<!ENTITY e "x">'
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    serving = threading.Thread(target=server.serve_forever)
+    serving.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/event.dtd"
+        text = f'<!DOCTYPE event SYSTEM "{url}">' + xev("<title>&e;</title><body/>")
+        got = _read_in_a_new_thread(text)
+    finally:
+        server.shutdown()
+        serving.join()
+        server.server_close()
+    assert got == [REFUSED_DTD]
+    assert requests == []
+
+
+def test_an_error_without_a_position_is_at_line_1(monkeypatch: pytest.MonkeyPatch) -> None:
+    # libxml2 reports some errors (a failed allocation: "unknown error") at line 0 and
+    # column 0; the reader places them at the document's start instead.
+    def fail(data: bytes, parser: Any) -> Any:
+        raise etree.XMLSyntaxError("unknown error", 2, 0, 0)
+
+    monkeypatch.setattr(_xml.etree, "fromstring", fail)
+    with pytest.raises(ParseError) as info:
+        _xml.parse_root(b"<a/>")
+    assert (info.value.msg, info.value.lineno, info.value.colno) == (
+        "malformed XML: unknown error",
+        1,
+        1,
+    )
+
+
+# The XSD refuses every value the model refuses in a day page, an entry, a source or a
+# related event; their builders still turn a model error into a ParseError at the element's
+# line. Called here on documents the XSD would refuse.
+
+
+def test_a_day_page_the_model_refuses_is_an_error_at_its_line() -> None:
+    root = _xml.parse_root(f'<?xml version="1.0"?>\n<day {NS} version="2" date="2013-02-29"/>')
+    with pytest.raises(ParseError) as info:
+        _xml._day_from(root)
+    assert (info.value.msg, info.value.lineno, info.value.colno) == (
+        "day is out of range for month",
+        2,
+        1,
+    )
+
+
+@pytest.mark.parametrize(
+    ("inner", "error"),
+    [
+        ('\n\n<entry url="u"><title>t </title></entry>', ("title", "'t '", 3)),
+        (
+            '\n<entry url="u"><title>t</title></entry>\n<entry url="u"><title> t</title></entry>',
+            ("title", "' t'", 3),
+        ),
+    ],
+)
+def test_an_entry_the_model_refuses_is_an_error_at_its_line(
+    inner: str, error: tuple[str, str, int]
+) -> None:
+    root = _xml.parse_root(xday(inner))
+    with pytest.raises(ParseError) as info:
+        _xml._day_from(root)
+    what, value, line = error
+    assert (info.value.msg, info.value.lineno, info.value.colno) == (
+        f"{what} must not start or end with blanks: {value}",
+        line,
+        1,
+    )
+
+
+@pytest.mark.parametrize(
+    ("inner", "error"),
+    [
+        (
+            '\n<sources>\n<source url="u">n</source>\n<source url="u">n </source></sources>',
+            ("name must not start or end with blanks: 'n '", 4),
+        ),
+        (
+            '\n<related>\n<item url="u"><title> t</title></item></related>',
+            ("title must not start or end with blanks: ' t'", 3),
+        ),
+    ],
+)
+def test_a_source_or_related_event_the_model_refuses_is_an_error_at_its_line(
+    inner: str, error: tuple[str, int]
+) -> None:
+    root = _xml.parse_root(head(inner))
+    with pytest.raises(ParseError) as info:
+        _xml._event_from(root)
+    assert (info.value.msg, info.value.lineno, info.value.colno) == (*error, 1)

@@ -360,14 +360,13 @@ def document(page: Page) -> Any:
 # ---------------------------------------------------------------- reading
 
 
-def _fail(msg: str, el: Any = None) -> ParseError:
-    line = getattr(el, "sourceline", None) or 1
-    return ParseError(msg, line, 1)
+def _fail(msg: str, el: Any) -> ParseError:
+    # Every element comes from the parsed page; one built in memory has no source line.
+    return ParseError(msg, el.sourceline or 1, 1)
 
 
 def _leaf(el: Any, what: str) -> str:
-    if el is None:
-        raise _fail(f"missing {what}")
+    # ``el`` is always an element a query found: no caller passes None.
     if len(el):
         raise _fail(f"unexpected markup inside {what}", el)
     return str(el.text or "")

@@ -142,7 +142,8 @@ for _cls in (Source, Related, Change, Event, Entry, DayPage, FrontSection, Front
 
 
 def _describe(exc: BaseException, type_: Any) -> str:
-    # Model validators explain themselves; keep their words.
+    # Model validators explain themselves; keep their words. Anything else (a ValueError or
+    # TypeError without words, a missing key, an extra key) in cattrs' words.
     if type(exc) in (ValueError, TypeError) and str(exc):
         return str(exc)
     return format_exception(exc, type_)
@@ -178,10 +179,11 @@ def from_dict(doc: Any, *, fast: bool = True) -> Page:
     try:
         page: Page = converter.structure(body, cls)
     except Exception as exc:  # cattrs wraps every failure in a group
-        messages = cattrs.transform_error(exc, path="$", format_exception=_describe)
-        first = messages[0] if messages else str(exc)
+        # One "description @ path" per error (a group is never empty); descriptions are
+        # never empty either (see _describe).
+        first = cattrs.transform_error(exc, path="$", format_exception=_describe)[0]
         msg, _, field = first.rpartition(" @ ")
-        raise ParseError(f"invalid document: {msg or first}", field=field or "$") from None
+        raise ParseError(f"invalid document: {msg}", field=field) from None
     return page
 
 

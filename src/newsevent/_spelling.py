@@ -290,14 +290,12 @@ def _same_own_value(old: Hashable, new: Hashable) -> bool:
 
 
 def _heading_not_needed(n: tuple[Block, ...], match_n: list[int | None], j: int) -> bool:
-    # A heading is inserted only when a block it introduces is: extra lines that stay
-    # where they stood need no "Unparsed:" heading.
+    # A heading is inserted only when a block it introduces would stand under it: the new
+    # blocks before the first that stays. A new block after one that stays goes after that
+    # block, wherever it stands (a kept line added next to kept lines above the entries
+    # needs no "Unparsed:" heading at the end).
     k = j + 1
-    while k < len(n) and not n[k].field.startswith("head:"):
-        if match_n[k] is None:
-            return False
-        k += 1
-    return True
+    return k == len(n) or n[k].field.startswith("head:") or match_n[k] is not None
 
 
 def _numbers(blocks: Sequence[Block], field: str) -> list[int]:

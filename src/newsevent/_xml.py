@@ -228,6 +228,8 @@ def _text(el: Any) -> str:
 def _build(factory: Callable[[], T], el: Any) -> T:
     try:
         return factory()
+    except ParseError:
+        raise  # raised for an element inside: it names that element's line already
     except (ValueError, TypeError) as exc:
         raise ParseError(str(exc), el.sourceline or 1, 1) from None
 
