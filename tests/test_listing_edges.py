@@ -242,3 +242,18 @@ def test_a_front_page_whose_first_section_is_a_day_without_a_rule_is_refused() -
         1,
         1,
     )
+
+
+@pytest.mark.parametrize("blanks", [" ", "  ", "\t", " \t"])
+def test_a_day_page_with_a_rule_under_any_unparsed_heading_is_a_day_page(blanks: str) -> None:
+    # The readers stop reading sections at "## Unparsed:" with any blanks after "##", as
+    # at any "##" heading; a kept "---" under it is no front-page rule. Spelled otherwise
+    # than "## Unparsed:", the heading is itself a kept line.
+    day = "## [2012-11-8](/news/2012/11/8/index.md)"
+    lines = [day, "", "### [A ](/news/2012/11/8/a.md)", "", f"##{blanks}Unparsed:", "", "---"]
+    assert kind(lines) == "day"
+    page = newsevent.parse("\n".join(lines) + "\n")
+    assert isinstance(page, newsevent.DayPage)
+    kept = ("---",) if blanks == " " else (f"##{blanks}Unparsed:", "---")
+    assert (page.entries[0].title, page.extra) == ("A", kept)
+    assert newsevent.markdown.dumps(page) == "\n".join(lines) + "\n"

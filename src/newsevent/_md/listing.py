@@ -60,11 +60,18 @@ def kind(lines: list[str]) -> str:
             return "editorial" if is_editorial(lines[n:]) else "event"
         if _is_h2(line):
             body = lines[n:]
-            end = next((i for i, x in enumerate(body) if x.rstrip(BLANK) == _UNPARSED), len(body))
+            end = next((i for i, x in enumerate(body) if _is_unparsed_h2(x)), len(body))
             if any(RULE.fullmatch(x) for x in body[:end]):
                 return "front"
             return "day" if is_day_heading(line) else "front"
     return "event"
+
+
+def _is_unparsed_h2(line: str) -> bool:
+    # Where the readers stop reading sections: "## Unparsed:", blanks as in any "##" heading.
+    return (
+        line.startswith("##") and (m := H2.fullmatch(line)) is not None and (m[1] == UNPARSED_LABEL)
+    )
 
 
 EDITORIAL_TITLE = re.compile(r"#[ \t]+(.*?)[ \t]*")
