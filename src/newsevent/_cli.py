@@ -18,9 +18,8 @@ from multiprocessing import get_all_start_methods, get_context
 from multiprocessing.connection import Connection, wait
 from typing import IO, Any, NamedTuple
 
-from . import _api, _json, _md, _portal_cli, _site
+from . import _api, _commands, _json, _md
 from . import json as _json_module
-from . import xml as _xml_module
 from ._atomic import AtomicWriter, remove_stale, temp_path, write_bytes
 from ._errors import ParseError
 from ._model import Page
@@ -130,8 +129,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     e.add_argument("--to", default="markdown", choices=FORMAT_NAMES, help="output format")
     e.add_argument("--indent", type=int, default=None, help="indent JSON output by N spaces")
-    _portal_cli.add_parsers(sub)
-    _site.add_parser(sub, cores)
+    _commands.add_portal_parsers(sub)
+    _commands.add_site_parser(sub, cores)
     return p
 
 
@@ -985,16 +984,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``)."""
     parser = _parser()
     args = parser.parse_args(argv)
-    if args.command in _portal_cli.COMMANDS:
+    # These commands' modules load only when they run: convert starts without them.
+    if args.command in _commands.PORTAL_COMMANDS:
+        from . import _portal_cli
+
         return _portal_cli.run(args, parser)
-    if args.command in _site.COMMANDS:
+    if args.command in _commands.SITE_COMMANDS:
+        from . import _site
+
         return _site.run(args)
     try:
         with _stop_on_signals():
             if args.command == "example":
                 _stdout(_render(_api.parse(_api.example()), args.to, args.indent))
             elif args.command == "schema":
-                _stdout(_json_module.schema() if args.kind == "json" else _xml_module.xsd())
+                if args.kind == "json":
+                    _stdout(_json_module.schema())
+                else:
+                    from . import xml  # (lxml: loaded only for XML)
+
+                    _stdout(xml.xsd())
             elif args.command == "validate":
                 return _validate(args)
             else:
