@@ -258,3 +258,27 @@ def test_commands_that_load_on_use_are_listed_and_run() -> None:
         assert run(name, "--help").returncode == 0
     xsd = run("schema", "xml")
     assert xsd.returncode == 0 and xsd.stdout.startswith("<?xml")
+
+
+def test_worker_hands_back_runs_of_alike_pages_as_one_result() -> None:
+    from newsevent._cli import CURRENT, DONE, FAILED, _Done, _joined
+
+    results = [
+        _Done("a", DONE, b"1\n"),
+        _Done("b", DONE, b"2\n"),
+        _Done("c", FAILED, None, "c: bad"),
+        _Done("d", FAILED, None, "d: bad"),
+        _Done("e", DONE, b"3\n"),
+        _Done("f", CURRENT),
+        _Done("g", CURRENT),
+        _Done("h", DONE),
+    ]
+    assert _joined(results) == [
+        _Done("b", DONE, b"1\n2\n", None, 2),
+        results[2],
+        results[3],
+        results[4],
+        _Done("g", CURRENT, None, None, 2),
+        results[7],
+    ]
+    assert _joined([]) == []

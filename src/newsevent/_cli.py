@@ -246,6 +246,7 @@ class _Done(NamedTuple):
     status: str
     text: bytes | None = None  # UTF-8, encoded by the worker: the main process only copies it
     message: str | None = None
+    pages: int = 1  # a worker hands back a run of converted pages as one result
 
 
 _MADE: set[str] = set()  # output folders this process has created or cleaned
@@ -337,8 +338,13 @@ def _worker_stop(_signum: int, _frame: object) -> None:
     _WorkerState.stopping = True
 
 
-def _serve(conn: Connection, inputs: frozenset[str], inherited: list[Connection]) -> None:
-    """A worker process: convert the chunks the main process sends until told to stop."""
+def _serve(
+    conn: Connection, inputs: frozenset[str], join: bool, inherited: list[Connection]
+) -> None:
+    """A worker process: convert the chunks the main process sends until told to stop.
+
+    ``join``: hand back each run of alike pages as one result (:func:`_joined`).
+    """
     for other in inherited:
         other.close()  # so that each worker sees end-of-file when the main process is gone
     for s in _SIGNALS:  # the main process decides when to stop, and says so with SIGTERM
@@ -359,9 +365,29 @@ def _serve(conn: Connection, inputs: frozenset[str], inherited: list[Connection]
                 done.append(_convert_one(task))
                 if _WorkerState.stopping or done[-1].status == UNWRITABLE:
                     break
-            conn.send((index, done))
+            conn.send((index, _joined(done) if join else done))
     except (EOFError, OSError):
         return  # the main process is gone
+
+
+def _joined(results: list[_Done]) -> list[_Done]:
+    """``results`` with each run of pages that ended alike, without a message, as one result
+    (their texts joined), so that the main process receives, writes and counts a run at
+    once rather than page by page."""
+    out: list[_Done] = []
+    for key, group in itertools.groupby(results, _alike):
+        run = list(group)
+        if key is None or len(run) == 1:
+            out.extend(run)
+            continue
+        texts = [r.text for r in run if r.text is not None]
+        text = b"".join(texts) if texts else None
+        out.append(_Done(run[-1].source, run[-1].status, text, None, sum(r.pages for r in run)))
+    return out
+
+
+def _alike(result: _Done) -> tuple[str, bool] | None:
+    return None if result.message is not None else (result.status, result.text is None)
 
 
 class _Workers:
@@ -371,7 +397,7 @@ class _Workers:
     run stops early, each worker finishes the page in hand and reports it before it ends.
     """
 
-    def __init__(self, jobs: int, inputs: frozenset[str]) -> None:
+    def __init__(self, jobs: int, inputs: frozenset[str], join: bool = False) -> None:
         fork = "fork" in get_all_start_methods()
         ctx = get_context("fork") if fork else get_context("spawn")
         pipes = [ctx.Pipe() for _ in range(jobs)]
@@ -389,7 +415,8 @@ class _Workers:
                 for _, theirs in pipes:
                     # A forked worker holds copies of every pipe end; it closes all but its own.
                     inherited = [c for p in pipes for c in p if c is not theirs] if fork else []
-                    proc = ctx.Process(target=_serve, args=(theirs, inputs, inherited), daemon=True)
+                    args = (theirs, inputs, join, inherited)
+                    proc = ctx.Process(target=_serve, args=args, daemon=True)
                     proc.start()
                     self.procs.append(proc)
             finally:
@@ -736,7 +763,7 @@ def _stdout(text: str | bytes | None) -> None:
     try:
         if isinstance(text, bytes):
             raw = getattr(sys.stdout, "buffer", None)
-            if raw is not None and codecs.lookup(sys.stdout.encoding or "ascii").name == "utf-8":
+            if raw is not None and _utf8_stdout():
                 if _Stdout.text:  # what was written as text goes first
                     sys.stdout.flush()
                     _Stdout.text = False
@@ -758,6 +785,10 @@ def _stdout(text: str | bytes | None) -> None:
             f"cannot write standard output: its encoding, {exc.encoding}, cannot hold "
             f"{exc.object[exc.start]!r}; write to a file with -o, or set PYTHONIOENCODING=utf-8"
         ) from None
+
+
+def _utf8_stdout() -> bool:
+    return codecs.lookup(sys.stdout.encoding or "ascii").name == "utf-8"
 
 
 def _stdin(args: argparse.Namespace) -> int:
@@ -855,7 +886,7 @@ def _convert(args: argparse.Namespace) -> int:
         try:
             if result.text is not None and out is not None:
                 out.write(result.text)  # (counted once written)
-            count[result.status] += 1
+            count[result.status] += result.pages
         finally:
             _Hold.depth -= 1
         _release()
@@ -871,12 +902,15 @@ def _convert(args: argparse.Namespace) -> int:
         out = _Out(args.output)  # (its temporary file is removed in the finally below)
     elif plan and plan[0].target is None:
         out = _Out(None)
+    # Runs of pages can be written at once unless each page's text is encoded for a
+    # standard output that is not UTF-8 (a page it cannot hold ends the run at that page).
+    join = out is None or out.path is not None or _utf8_stdout()
     try:
         if lazy:
-            workers = _Workers(jobs, frozenset())
+            workers = _Workers(jobs, frozenset(), join)
             stream = workers.map(tasks(), 64)
         elif jobs > 1:
-            workers = _Workers(jobs, frozenset(_INPUTS))
+            workers = _Workers(jobs, frozenset(_INPUTS), join)
             stream = workers.map(plan, max(1, min(64, len(plan) // (jobs * 8))))
         else:
             stream = _serial(plan)
