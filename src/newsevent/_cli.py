@@ -360,6 +360,10 @@ def _serve(
             if job is None:
                 return
             index, tasks = job
+            if isinstance(tasks, tuple):  # one task and the sources it stands for
+                first, sources = tasks
+                rest = first[1:]
+                tasks = [_Task(path, *rest) for path in sources]
             done = []
             for task in tasks:
                 done.append(_convert_one(task))
@@ -433,9 +437,13 @@ class _Workers:
         self.busy[conn].remove(index)
         self.ready[index] = results
 
-    def map(self, tasks: Iterable[_Task], chunk: int) -> Iterator[_Done]:
+    def map(self, tasks: Iterable[_Task], chunk: int, alike: bool = False) -> Iterator[_Done]:
         """Convert ``tasks`` in chunks of ``chunk``, taken from it as workers need them;
-        yield the results in task order."""
+        yield the results in task order.
+
+        ``alike``: the tasks differ only in their source; a chunk travels as its first task
+        and the sources, not as a task per page to pickle and unpickle.
+        """
         source = iter(tasks)
         sent = given = 0
         more = True
@@ -449,7 +457,7 @@ class _Workers:
                 if not part:
                     more = False
                     return
-                conn.send((sent, part))
+                conn.send((sent, (part[0], [t.source for t in part]) if alike else part))
                 self.busy[conn].append(sent)
                 sent += 1
 
@@ -647,7 +655,10 @@ def _prepare(args: argparse.Namespace) -> _Setup:
 
 
 def _walk(args: argparse.Namespace, setup: _Setup) -> Iterator[_Task | Problem]:
-    """The conversion tasks, and the paths that will not be read, as the walk finds them."""
+    """The conversion tasks, and the paths that will not be read, as the walk finds them.
+
+    Unless ``setup.writes``, the tasks differ only in their source.
+    """
     indent = None if args.jsonl else args.indent
     for src in args.sources:
         base = src if os.path.isdir(src) else os.path.dirname(src)
@@ -908,10 +919,11 @@ def _convert(args: argparse.Namespace) -> int:
     try:
         if lazy:
             workers = _Workers(jobs, frozenset(), join)
-            stream = workers.map(tasks(), 64)
+            stream = workers.map(tasks(), 64, not setup.writes)
         elif jobs > 1:
             workers = _Workers(jobs, frozenset(_INPUTS), join)
-            stream = workers.map(plan, max(1, min(64, len(plan) // (jobs * 8))))
+            size = max(1, min(64, len(plan) // (jobs * 8)))
+            stream = workers.map(plan, size, not setup.writes)
         else:
             stream = _serial(plan)
         finished = all(take(result) for result in stream)
