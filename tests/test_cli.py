@@ -228,3 +228,57 @@ def test_standard_output_in_its_own_encoding_or_a_clear_error(tmp_path: Path, jo
         "newsevent: stopped: 1 converted, 0 failed, 1 not done",
     ]
     assert ascii_.stdout == newsevent.dumps(newsevent.parse(newsevent.example()), "json") + "\n"
+
+
+_LEAN = """
+import sys
+from newsevent._cli import main
+status = main(["convert", sys.argv[1], "--to", "json", "--jsonl", "-o", sys.argv[2], "-j", "1"])
+heavy = ("lxml", "newsevent._html", "newsevent._xml", "newsevent._portal", "newsevent._site")
+print(status, sorted(m for m in sys.modules if m.startswith(heavy)))
+"""
+
+
+def test_markdown_to_json_starts_without_lxml_or_other_commands(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.md").write_text(newsevent.example(), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    cmd = [sys.executable, "-c", _LEAN, str(src), str(out)]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.split() == ["0", "[]"]
+    assert newsevent.loads(out.read_text(encoding="utf-8")) == EXAMPLE
+
+
+def test_commands_that_load_on_use_are_listed_and_run() -> None:
+    r = run("--help")
+    assert r.returncode == 0
+    assert all(name in r.stdout for name in ("import", "fetch", "site"))
+    for name in ("import", "fetch", "site"):
+        assert run(name, "--help").returncode == 0
+    xsd = run("schema", "xml")
+    assert xsd.returncode == 0 and xsd.stdout.startswith("<?xml")
+
+
+def test_worker_hands_back_runs_of_alike_pages_as_one_result() -> None:
+    from newsevent._cli import CURRENT, DONE, FAILED, _Done, _joined
+
+    results = [
+        _Done("a", DONE, b"1\n"),
+        _Done("b", DONE, b"2\n"),
+        _Done("c", FAILED, None, "c: bad"),
+        _Done("d", FAILED, None, "d: bad"),
+        _Done("e", DONE, b"3\n"),
+        _Done("f", CURRENT),
+        _Done("g", CURRENT),
+        _Done("h", DONE),
+    ]
+    assert _joined(results) == [
+        _Done("b", DONE, b"1\n2\n", None, 2),
+        results[2],
+        results[3],
+        results[4],
+        _Done("g", CURRENT, None, None, 2),
+        results[7],
+    ]
+    assert _joined([]) == []

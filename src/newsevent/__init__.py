@@ -1,6 +1,8 @@
 """Typed news-event pages, converted without loss between Markdown, JSON, XML and HTML."""
 
-from . import html, json, markdown, xml
+from typing import TYPE_CHECKING, Any
+
+from . import json, markdown
 from ._api import detect, dump, dumps, example, load, loads, parse
 from ._errors import ParseError
 from ._model import (
@@ -49,3 +51,21 @@ __all__ = [
     "xml",
 ]
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from . import html, xml
+
+# The lxml-based modules load on first use, so that reading Markdown or JSON never imports lxml.
+_LAZY = frozenset({"html", "xml"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from importlib import resources
 from typing import IO, Any, NamedTuple, Union
 
-from . import _html, _json, _md, _xml
+from . import _json, _md
 from ._atomic import write_bytes
 from ._errors import ParseError
 from ._model import DayPage, Editorial, Event, FrontPage, Page, placed
@@ -24,11 +24,37 @@ class _Format(NamedTuple):
     suffixes: tuple[str, ...]
 
 
+# XML and HTML need lxml, which takes a while to import: their modules load on first use, so
+# that a program (or a command) that reads and writes only Markdown and JSON never loads it.
+def _xml_loads(data: str | bytes) -> Page:
+    from . import _xml
+
+    return _xml.loads(data)
+
+
+def _xml_dumps(page: Page) -> str:
+    from . import _xml
+
+    return _xml.dumps(page)
+
+
+def _html_loads(data: str | bytes) -> Page:
+    from . import _html
+
+    return _html.loads(data)
+
+
+def _html_dumps(page: Page) -> str:
+    from . import _html
+
+    return _html.dumps(page)
+
+
 FORMATS: dict[str, _Format] = {
     "markdown": _Format(_md.loads, _md.dumps, (".md", ".markdown")),
     "json": _Format(_json.loads, _json.dumps, (".json",)),
-    "xml": _Format(_xml.loads, _xml.dumps, (".xml",)),
-    "html": _Format(_html.loads, _html.dumps, (".html", ".htm")),
+    "xml": _Format(_xml_loads, _xml_dumps, (".xml",)),
+    "html": _Format(_html_loads, _html_dumps, (".html", ".htm")),
 }
 _BYTES_OK = {"xml", "html", "markdown"}  # these readers take bytes as they are
 _HTML_START = re.compile(r"<!doctype\s+html|<html[\s>]", re.IGNORECASE)

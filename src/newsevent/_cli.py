@@ -18,9 +18,8 @@ from multiprocessing import get_all_start_methods, get_context
 from multiprocessing.connection import Connection, wait
 from typing import IO, Any, NamedTuple
 
-from . import _api, _json, _md, _portal_cli, _site
+from . import _api, _commands, _json, _md
 from . import json as _json_module
-from . import xml as _xml_module
 from ._atomic import AtomicWriter, remove_stale, temp_path, write_bytes
 from ._errors import ParseError
 from ._model import Page
@@ -130,8 +129,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     e.add_argument("--to", default="markdown", choices=FORMAT_NAMES, help="output format")
     e.add_argument("--indent", type=int, default=None, help="indent JSON output by N spaces")
-    _portal_cli.add_parsers(sub)
-    _site.add_parser(sub, cores)
+    _commands.add_portal_parsers(sub)
+    _commands.add_site_parser(sub, cores)
     return p
 
 
@@ -247,6 +246,7 @@ class _Done(NamedTuple):
     status: str
     text: bytes | None = None  # UTF-8, encoded by the worker: the main process only copies it
     message: str | None = None
+    pages: int = 1  # a worker hands back a run of converted pages as one result
 
 
 _MADE: set[str] = set()  # output folders this process has created or cleaned
@@ -338,8 +338,13 @@ def _worker_stop(_signum: int, _frame: object) -> None:
     _WorkerState.stopping = True
 
 
-def _serve(conn: Connection, inputs: frozenset[str], inherited: list[Connection]) -> None:
-    """A worker process: convert the chunks the main process sends until told to stop."""
+def _serve(
+    conn: Connection, inputs: frozenset[str], join: bool, inherited: list[Connection]
+) -> None:
+    """A worker process: convert the chunks the main process sends until told to stop.
+
+    ``join``: hand back each run of alike pages as one result (:func:`_joined`).
+    """
     for other in inherited:
         other.close()  # so that each worker sees end-of-file when the main process is gone
     for s in _SIGNALS:  # the main process decides when to stop, and says so with SIGTERM
@@ -355,14 +360,38 @@ def _serve(conn: Connection, inputs: frozenset[str], inherited: list[Connection]
             if job is None:
                 return
             index, tasks = job
+            if isinstance(tasks, tuple):  # one task and the sources it stands for
+                first, sources = tasks
+                rest = first[1:]
+                tasks = [_Task(path, *rest) for path in sources]
             done = []
             for task in tasks:
                 done.append(_convert_one(task))
                 if _WorkerState.stopping or done[-1].status == UNWRITABLE:
                     break
-            conn.send((index, done))
+            conn.send((index, _joined(done) if join else done))
     except (EOFError, OSError):
         return  # the main process is gone
+
+
+def _joined(results: list[_Done]) -> list[_Done]:
+    """``results`` with each run of pages that ended alike, without a message, as one result
+    (their texts joined), so that the main process receives, writes and counts a run at
+    once rather than page by page."""
+    out: list[_Done] = []
+    for key, group in itertools.groupby(results, _alike):
+        run = list(group)
+        if key is None or len(run) == 1:
+            out.extend(run)
+            continue
+        texts = [r.text for r in run if r.text is not None]
+        text = b"".join(texts) if texts else None
+        out.append(_Done(run[-1].source, run[-1].status, text, None, sum(r.pages for r in run)))
+    return out
+
+
+def _alike(result: _Done) -> tuple[str, bool] | None:
+    return None if result.message is not None else (result.status, result.text is None)
 
 
 class _Workers:
@@ -372,7 +401,7 @@ class _Workers:
     run stops early, each worker finishes the page in hand and reports it before it ends.
     """
 
-    def __init__(self, jobs: int, inputs: frozenset[str]) -> None:
+    def __init__(self, jobs: int, inputs: frozenset[str], join: bool = False) -> None:
         fork = "fork" in get_all_start_methods()
         ctx = get_context("fork") if fork else get_context("spawn")
         pipes = [ctx.Pipe() for _ in range(jobs)]
@@ -390,7 +419,8 @@ class _Workers:
                 for _, theirs in pipes:
                     # A forked worker holds copies of every pipe end; it closes all but its own.
                     inherited = [c for p in pipes for c in p if c is not theirs] if fork else []
-                    proc = ctx.Process(target=_serve, args=(theirs, inputs, inherited), daemon=True)
+                    args = (theirs, inputs, join, inherited)
+                    proc = ctx.Process(target=_serve, args=args, daemon=True)
                     proc.start()
                     self.procs.append(proc)
             finally:
@@ -407,9 +437,13 @@ class _Workers:
         self.busy[conn].remove(index)
         self.ready[index] = results
 
-    def map(self, tasks: Iterable[_Task], chunk: int) -> Iterator[_Done]:
+    def map(self, tasks: Iterable[_Task], chunk: int, alike: bool = False) -> Iterator[_Done]:
         """Convert ``tasks`` in chunks of ``chunk``, taken from it as workers need them;
-        yield the results in task order."""
+        yield the results in task order.
+
+        ``alike``: the tasks differ only in their source; a chunk travels as its first task
+        and the sources, not as a task per page to pickle and unpickle.
+        """
         source = iter(tasks)
         sent = given = 0
         more = True
@@ -423,7 +457,7 @@ class _Workers:
                 if not part:
                     more = False
                     return
-                conn.send((sent, part))
+                conn.send((sent, (part[0], [t.source for t in part]) if alike else part))
                 self.busy[conn].append(sent)
                 sent += 1
 
@@ -621,7 +655,10 @@ def _prepare(args: argparse.Namespace) -> _Setup:
 
 
 def _walk(args: argparse.Namespace, setup: _Setup) -> Iterator[_Task | Problem]:
-    """The conversion tasks, and the paths that will not be read, as the walk finds them."""
+    """The conversion tasks, and the paths that will not be read, as the walk finds them.
+
+    Unless ``setup.writes``, the tasks differ only in their source.
+    """
     indent = None if args.jsonl else args.indent
     for src in args.sources:
         base = src if os.path.isdir(src) else os.path.dirname(src)
@@ -737,7 +774,7 @@ def _stdout(text: str | bytes | None) -> None:
     try:
         if isinstance(text, bytes):
             raw = getattr(sys.stdout, "buffer", None)
-            if raw is not None and codecs.lookup(sys.stdout.encoding or "ascii").name == "utf-8":
+            if raw is not None and _utf8_stdout():
                 if _Stdout.text:  # what was written as text goes first
                     sys.stdout.flush()
                     _Stdout.text = False
@@ -759,6 +796,10 @@ def _stdout(text: str | bytes | None) -> None:
             f"cannot write standard output: its encoding, {exc.encoding}, cannot hold "
             f"{exc.object[exc.start]!r}; write to a file with -o, or set PYTHONIOENCODING=utf-8"
         ) from None
+
+
+def _utf8_stdout() -> bool:
+    return codecs.lookup(sys.stdout.encoding or "ascii").name == "utf-8"
 
 
 def _stdin(args: argparse.Namespace) -> int:
@@ -856,7 +897,7 @@ def _convert(args: argparse.Namespace) -> int:
         try:
             if result.text is not None and out is not None:
                 out.write(result.text)  # (counted once written)
-            count[result.status] += 1
+            count[result.status] += result.pages
         finally:
             _Hold.depth -= 1
         _release()
@@ -872,13 +913,17 @@ def _convert(args: argparse.Namespace) -> int:
         out = _Out(args.output)  # (its temporary file is removed in the finally below)
     elif plan and plan[0].target is None:
         out = _Out(None)
+    # Runs of pages can be written at once unless each page's text is encoded for a
+    # standard output that is not UTF-8 (a page it cannot hold ends the run at that page).
+    join = out is None or out.path is not None or _utf8_stdout()
     try:
         if lazy:
-            workers = _Workers(jobs, frozenset())
-            stream = workers.map(tasks(), 64)
+            workers = _Workers(jobs, frozenset(), join)
+            stream = workers.map(tasks(), 64, not setup.writes)
         elif jobs > 1:
-            workers = _Workers(jobs, frozenset(_INPUTS))
-            stream = workers.map(plan, max(1, min(64, len(plan) // (jobs * 8))))
+            workers = _Workers(jobs, frozenset(_INPUTS), join)
+            size = max(1, min(64, len(plan) // (jobs * 8)))
+            stream = workers.map(plan, size, not setup.writes)
         else:
             stream = _serial(plan)
         finished = all(take(result) for result in stream)
@@ -985,16 +1030,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``)."""
     parser = _parser()
     args = parser.parse_args(argv)
-    if args.command in _portal_cli.COMMANDS:
+    # These commands' modules load only when they run: convert starts without them.
+    if args.command in _commands.PORTAL_COMMANDS:
+        from . import _portal_cli
+
         return _portal_cli.run(args, parser)
-    if args.command in _site.COMMANDS:
+    if args.command in _commands.SITE_COMMANDS:
+        from . import _site
+
         return _site.run(args)
     try:
         with _stop_on_signals():
             if args.command == "example":
                 _stdout(_render(_api.parse(_api.example()), args.to, args.indent))
             elif args.command == "schema":
-                _stdout(_json_module.schema() if args.kind == "json" else _xml_module.xsd())
+                if args.kind == "json":
+                    _stdout(_json_module.schema())
+                else:
+                    from . import xml  # (lxml: loaded only for XML)
+
+                    _stdout(xml.xsd())
             elif args.command == "validate":
                 return _validate(args)
             else:

@@ -26,59 +26,8 @@ from ._md.listing import edition
 from ._model import DayPage, Language, day_folder
 from ._portal import page_title, read
 
-COMMANDS = frozenset({"import", "fetch"})
-API = "https://en.wikipedia.org/w/api.php"
-USER_AGENT = "newsevent/0.1 (https://pypi.org/project/newsevent/; portal fetcher) Python-urllib"
 _DATE_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})\.wiki$")
 _EXIT_OK, _EXIT_FAILED = 0, 1
-
-
-def add_parsers(sub: Any) -> None:
-    """Register the two commands on the main parser's subparsers."""
-    i = sub.add_parser(
-        "import",
-        help="import portal wikitext (files, directories or -) into a Markdown archive",
-        description=(
-            "Read day pages of Wikipedia's Current Events Portal (wikitext, as 'fetch' "
-            "writes them or as exported) and write their events and day pages in Markdown "
-            "at the site's paths under ARCHIVE/news/, chaining the previous-day links. "
-            "A page is rewritten only when its text changed."
-        ),
-        epilog="Exit codes: 0 every page imported, 1 some page failed, 2 usage error.",
-    )
-    i.add_argument("sources", nargs="+", metavar="SOURCE", help=".wiki file, directory, or -")
-    i.add_argument("-o", "--output", required=True, metavar="ARCHIVE", help="archive folder")
-    i.add_argument("--date", help="the day of a page read from standard input (YYYY-MM-DD)")
-    i.add_argument("-j", "--jobs", type=int, default=1, help="read in N processes (default 1)")
-    i.add_argument(
-        "--progress",
-        choices=["auto", "always", "never"],
-        default="auto",
-        help="progress bar on standard error (auto: only on a terminal)",
-    )
-    f = sub.add_parser(
-        "fetch",
-        help="download portal day pages from the MediaWiki Action API (needs the network)",
-        description=(
-            "Download the day pages of Wikipedia's Current Events Portal for the days "
-            "FIRST..LAST (inclusive) with the MediaWiki Action API, several titles per "
-            "request, and write OUTPUT/YYYY/MM/YYYY-MM-DD.wiki with a .json sidecar "
-            "(title, revision, timestamp, sha256). Days already downloaded are skipped, so "
-            "an interrupted run resumes where it stopped."
-        ),
-        epilog="Exit codes: 0 all fetched, 1 some request failed, 2 usage error.",
-    )
-    f.add_argument("first", help="first day, YYYY-MM-DD")
-    f.add_argument("last", nargs="?", help="last day, YYYY-MM-DD (default: the first)")
-    f.add_argument("-o", "--output", default="wikitext", help="cache folder (default wikitext)")
-    f.add_argument("--api", default=API, help=f"the API endpoint (default {API})")
-    f.add_argument("--batch", type=int, default=50, help="titles per request (1-50, default 50)")
-    f.add_argument("--maxlag", type=int, default=5, help="maxlag parameter in seconds (default 5)")
-    f.add_argument("--retries", type=int, default=5, help="tries per request (default 5)")
-    f.add_argument("--backoff", type=float, default=2.0, help="first retry wait in seconds")
-    f.add_argument("--timeout", type=float, default=60.0, help="seconds per request")
-    f.add_argument("--user-agent", default=USER_AGENT, help="User-Agent header to send")
-    f.add_argument("--refresh", action="store_true", help="download days already in the cache")
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

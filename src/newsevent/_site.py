@@ -38,7 +38,6 @@ from ._errors import ParseError
 from ._model import Editorial, Event, Page
 from ._stream import Problem, Skipped, scan
 
-COMMANDS = frozenset({"site"})
 MANIFEST = ".newsevent-site.json"
 _EXIT_OK, _EXIT_FAILED = 0, 1
 _SITE_HOSTS = frozenset({"thecontext.net", "www.thecontext.net"})
@@ -705,39 +704,6 @@ class _Bar:
 
 
 # ------------------------------------------------------------------- command line
-
-
-def add_parser(sub: Any, cores: int) -> None:
-    """Register ``site`` on the main parser's subparsers."""
-    s = sub.add_parser(
-        "site",
-        help="build a browsable site of an archive: every page in four formats, feeds",
-        description=(
-            "Write every Markdown page of ARCHIVE at its own path under OUT as .md, .html, "
-            ".json and .xml, with relative links between the HTML pages, a stylesheet and "
-            "the feeds. Running it again rewrites only what changed."
-        ),
-        epilog="Exit codes: 0 every page built, 1 some page failed, OUT cannot be "
-        "written or a worker died, 2 usage error, 129 hung up (SIGHUP), 130 interrupted "
-        "(Ctrl-C), 143 terminated (SIGTERM).",
-    )
-    s.add_argument("archive", metavar="ARCHIVE", help="archive folder (Markdown pages)")
-    s.add_argument("-o", "--output", required=True, metavar="OUT", help="site folder")
-    s.add_argument(
-        "-j", "--jobs", type=int, default=cores, help=f"build in N processes (default {cores})"
-    )
-    s.add_argument("--feed-size", type=int, default=50, help="events per feed (default 50)")
-    s.add_argument(
-        "--base-url",
-        help="absolute http(s) address OUT is published at, for absolute feed links "
-        "(without it, links relative to the site's root)",
-    )
-    s.add_argument(
-        "--progress",
-        choices=["auto", "always", "never"],
-        default="auto",
-        help="progress bar on standard error (auto: only on a terminal)",
-    )
 
 
 def run(args: argparse.Namespace) -> int:
