@@ -257,3 +257,7 @@ def test_a_day_page_with_a_rule_under_any_unparsed_heading_is_a_day_page(blanks:
     kept = ("---",) if blanks == " " else (f"##{blanks}Unparsed:", "---")
     assert (page.entries[0].title, page.extra) == ("A", kept)
     assert newsevent.markdown.dumps(page) == "\n".join(lines) + "\n"
+    # A rule above the heading is a front page's, whatever comes under the heading.
+    front = [*lines[:4], "---", "", f"##{blanks}Unparsed:", "", "x"]
+    assert kind(front) == "front"
+    assert isinstance(newsevent.parse("\n".join(front) + "\n"), newsevent.FrontPage)
