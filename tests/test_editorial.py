@@ -133,3 +133,27 @@ def test_docs_block_prints_what_the_page_says() -> None:
     with contextlib.redirect_stdout(out):
         exec(compile(blocks[0][1], str(doc), "exec"), {})
     assert out.getvalue() == blocks[1][1]
+
+
+def test_the_path_gives_date_and_slug_only_to_a_page_without_either() -> None:
+    from newsevent._model import placed
+    from newsevent._spelling import unchanged
+
+    page = newsevent.Editorial(title="T", author="A", body="b")
+    got = placed(page, "C:\\site\\opinion\\2019\\12\\9\\the-slug\\README.md")
+    assert (got.date, got.slug, got.spelling) == (dt.date(2019, 12, 9), "the-slug", None)
+    assert got == attrs.evolve(page, date=dt.date(2019, 12, 9), slug="the-slug")
+    # A page that names its day or its slug keeps what it says.
+    for known in (attrs.evolve(page, date=dt.date(2001, 1, 1)), attrs.evolve(page, slug="s")):
+        assert placed(known, "opinion/2019/12/9/the-slug/README.md") is known
+    # A page read from Markdown still knows it is the page it was read as.
+    read = newsevent.parse(newsevent.dumps(page))
+    assert isinstance(read, newsevent.Editorial)
+    moved = placed(read, "opinion/2019/12/9/the-slug/index.md")
+    assert unchanged(moved) and (moved.date, moved.slug) == (dt.date(2019, 12, 9), "the-slug")
+
+
+def test_no_line_of_an_editorial_body_is_a_heading() -> None:
+    with pytest.raises(ValueError) as info:
+        newsevent.Editorial(title="T", author="A", body="a\n#b")
+    assert str(info.value) == "editorial body line '#b' must not start with '#' (a heading)"

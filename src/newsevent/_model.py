@@ -205,11 +205,9 @@ def _check_body(_inst: Any, attribute: attrs.Attribute[Any], value: str) -> None
 
 def check_body(value: str) -> None:
     """Raise ValueError unless ``value`` is a valid body (paragraphs of clean lines)."""
-    if "\n" not in value and value.isprintable() and value == value.strip(" "):
-        return  # one line without controls, tabs or blanks at its ends (the commonest body)
+    if value.isprintable() and value[:1] != " " and value[-1:] != " ":
+        return  # one line (a line break is not printable), no control or blank at its ends
     _check_text(value, "body", single_line=False)
-    if value == "":
-        return
     if "\r" in value:
         raise ValueError("body must not contain carriage returns")
     for para in value.split("\n\n"):
