@@ -552,11 +552,11 @@ def dumps(ev: Event) -> str:
     language = ev.language or guess_language(ev.title, ev.category)
     zh = language == "zh"
     out: list[str] = []
+    path = ev.path  # (the day's folder, made once for the formats line and the heading)
     if ev.slug is not None:
-        f = ev.format_urls
-        out.append(f"\nFormats: [HTML]({f['html']})  [JSON]({f['json']})  [XML]({f['xml']})  \n\n")
-    d = ev.date
-    out.append(f"### [{day_label(d)}]({ev.day_url})\n\n")
+        base = f"{path}/{ev.slug}"
+        out.append(f"\nFormats: [HTML]({base}.html)  [JSON]({base}.json)  [XML]({base}.xml)  \n\n")
+    out.append(f"### [{day_label(ev.date)}]({path}/index.md)\n\n")
     if ev.category is not None:
         out.append(f"##### {_line_text(ev.category)}\n")
     out.append(f"# {_line_text(ev.title)}\n\n" if zh else f"# {_line_text(ev.title)} \n\n")
