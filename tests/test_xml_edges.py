@@ -945,3 +945,27 @@ def test_a_source_or_related_event_the_model_refuses_is_an_error_at_its_line(
     with pytest.raises(ParseError) as info:
         _xml._event_from(root)
     assert (info.value.msg, info.value.lineno, info.value.colno) == (*error, 1)
+
+
+@pytest.mark.parametrize(
+    ("inner", "error"),
+    [
+        # An entry's own error stands at the entry's line, not wrapped at its section's.
+        (
+            '\n<section url="/a.md">\n<label>L</label>\n<entry url="u"><title>t </title></entry>'
+            "</section>",
+            ("title must not start or end with blanks: 't '", 4),
+        ),
+        # A section the model refuses is an error at the section's line.
+        ('\n\n<section url="/a.md"><label> L</label></section>', ("label must not start "
+         "or end with blanks: ' L'", 3)),
+    ],
+)  # fmt: skip
+def test_a_front_section_or_its_entry_the_model_refuses_is_an_error_at_its_line(
+    inner: str, error: tuple[str, int]
+) -> None:
+    root = _xml.parse_root(f'<front {NS} version="2">{inner}</front>')
+    with pytest.raises(ParseError) as info:
+        _xml._front_from(root)
+    msg, line = error
+    assert (info.value.msg, info.value.lineno, info.value.colno) == (msg, line, 1)
