@@ -93,7 +93,7 @@ def test_parse_error_is_a_value_error() -> None:
         (
             lambda d: d.update(title=" x"),
             "invalid document: title must not start or end with blanks: ' x'",
-            "$",
+            "$.title",
         ),
         (
             lambda d: d.pop("format"),
@@ -172,7 +172,7 @@ def test_compact_documents_keep_non_ascii_characters() -> None:
         (
             lambda d: d.update(title=" a @ b"),
             "invalid document: title must not start or end with blanks: ' a @ b'",
-            "$",
+            "$.title",
         ),
     ],
 )

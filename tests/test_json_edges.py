@@ -472,7 +472,7 @@ def test_without_the_fast_backend(monkeypatch: pytest.MonkeyPatch) -> None:
         _json.loads(compact.replace('"title":"中文"', '"title":" x"'))
     assert (info.value.msg, info.value.field) == (
         "invalid document: title must not start or end with blanks: ' x'",
-        "$",
+        "$.title",
     )
 
 
@@ -503,11 +503,27 @@ def test_errors_are_described_in_the_models_words_or_in_cattrs(
             {"date": "2012-11-08", "title": "t", "x": 1},
             ("invalid document: extra fields found (x)", "$"),
         ),
-        # The description holds " @ " itself: the path is after the last one (a model
-        # validator's error is the whole object's).
+        # The description holds " @ " itself: the path is after the last one. cattrs
+        # names the object whose validator raised; the field is the word the message
+        # starts with, when the object has such a field.
         (
             {"date": "2012-11-08", "title": "a @ b "},
-            ("invalid document: title must not start or end with blanks: 'a @ b '", "$"),
+            ("invalid document: title must not start or end with blanks: 'a @ b '", "$.title"),
+        ),
+        (
+            {"date": "2012-11-08", "title": "t", "sources": [{"name": "Cover Image", "url": "/c"}]},
+            ("invalid document: a source named 'Cover Image' must be given as cover_image", "$"),
+        ),
+        (
+            {
+                "date": "2012-11-08",
+                "title": "t",
+                "related": [{"title": "r", "url": "/r", "context": ["a, b"]}],
+            },
+            (
+                "invalid document: context tag 'a, b' must not contain ', ' (the tag separator)",
+                "$.related[0].context",
+            ),
         ),
     ],
 )

@@ -325,7 +325,7 @@ def test_refusals_keep_their_errors() -> None:
     doc["sources"][0]["url"] = "a b"
     with pytest.raises(ParseError) as info:
         newsevent.loads(json.dumps(doc), "json")
-    assert info.value.field == "$.sources[0]"
+    assert info.value.field == "$.sources[0].url"
     assert info.value.msg == (
         "invalid document: url 'a b' must not contain U+0020 at offset 1 (whitespace and "
         "control characters end a Markdown link destination)"

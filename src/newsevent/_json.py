@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import json as _stdjson
+import re
+import types
+import typing
+from functools import cache
 from typing import Any
 
+import attrs
 import cattrs
 from cattrs.errors import IterableValidationError, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
@@ -181,10 +186,44 @@ def from_dict(doc: Any, *, fast: bool = True) -> Page:
     except Exception as exc:  # cattrs wraps every failure in a group
         # One "description @ path" per error (a group is never empty); descriptions are
         # never empty either (see _describe).
-        first = cattrs.transform_error(exc, path="$", format_exception=_describe)[0]
+        seen: list[BaseException] = []
+
+        def describe(error: BaseException, type_: Any) -> str:
+            seen.append(error)  # (in the order of the messages)
+            return _describe(error, type_)
+
+        first = cattrs.transform_error(exc, path="$", format_exception=describe)[0]
         msg, _, field = first.rpartition(" @ ")
+        if type(seen[0]) in (ValueError, TypeError):  # a model validator's, in its own words
+            field = _named_field(cls, field, msg)
         raise ParseError(f"invalid document: {msg}", field=field) from None
     return page
+
+
+_STEP = re.compile(r"\.(\w+)|\[(\d+)\]")
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _named_field(cls: type, path: str, msg: str) -> str:
+    """``path`` of the object a model validator refused, with the field its message starts
+    with (``title must not …`` at ``$`` is ``$.title``), when that is one of its fields:
+    cattrs names the object whose constructor raised, not the field."""
+    cur: Any = cls
+    for name, _index in _STEP.findall(path):
+        if name:  # a field of the object
+            cur = _hints(cur).get(name) if attrs.has(cur) else None
+        else:  # an item of the tuple
+            cur = (typing.get_args(cur) or (None,))[0]
+        if isinstance(cur, types.UnionType):  # X | None
+            cur = next(a for a in typing.get_args(cur) if a is not type(None))
+    word = msg.split(" ", 1)[0].removesuffix(":")
+    if attrs.has(cur) and word in attrs.fields_dict(cur):
+        return f"{path}.{word}"
+    return path
 
 
 def dumps(page: Page, *, indent: int | None = None) -> str:
