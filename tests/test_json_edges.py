@@ -511,6 +511,10 @@ def test_errors_are_described_in_the_models_words_or_in_cattrs(
             ("invalid document: title must not start or end with blanks: 'a @ b '", "$.title"),
         ),
         (
+            {"date": "2012-11-08", "title": "a\x01"},
+            ("invalid document: title: character U+0001 at offset 1 cannot be stored", "$.title"),
+        ),
+        (
             {"date": "2012-11-08", "title": "t", "sources": [{"name": "Cover Image", "url": "/c"}]},
             ("invalid document: a source named 'Cover Image' must be given as cover_image", "$"),
         ),

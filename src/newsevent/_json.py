@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as _dt
 import json as _stdjson
 import re
-import types
 import typing
 from functools import cache
 from typing import Any
@@ -218,9 +217,7 @@ def _named_field(cls: type, path: str, msg: str) -> str:
             cur = _hints(cur).get(name) if attrs.has(cur) else None
         else:  # an item of the tuple
             cur = (typing.get_args(cur) or (None,))[0]
-        if isinstance(cur, types.UnionType):  # X | None
-            cur = next(a for a in typing.get_args(cur) if a is not type(None))
-    word = msg.split(" ", 1)[0].removesuffix(":")
+    word = msg.partition(" ")[0].removesuffix(":")
     if attrs.has(cur) and word in attrs.fields_dict(cur):
         return f"{path}.{word}"
     return path
