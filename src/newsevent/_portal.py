@@ -553,11 +553,12 @@ those are all valid tags."""
 
 def _chained(above: _Chain | None, r: Rendered) -> _Chain:
     """The chain of a story line ``r`` below the chain ``above``."""
-    tags = tuple(t for t in map(_tag, _tags(r)) if t)
+    story = _story(r)
+    tags = tuple(t for t in map(_tag, _tags(r, story)) if t)
     good = all(ok.good_tag(t) for t in tags)
     if above is None:
-        return (_story(r),), tags, good
-    return above[0] + (_story(r),), above[1] + tags, above[2] and good
+        return (story,), tags, good
+    return above[0] + (story,), above[1] + tags, above[2] and good
 
 
 def _story(r: Rendered) -> str:
@@ -565,9 +566,9 @@ def _story(r: Rendered) -> str:
     return s[:-1].rstrip() if s.endswith(":") else s
 
 
-def _tags(r: Rendered) -> list[str]:
-    """A story line's tags: each linked story of ``[[A]], [[B]]``, else the whole line."""
-    story = _story(r)
+def _tags(r: Rendered, story: str) -> list[str]:
+    """A story line's tags (``story`` is its text): each linked story of ``[[A]], [[B]]``,
+    else the whole line."""
     names = [_one_line(w.text) for w in r.wikilinks]
     if len(names) > 1 and ", ".join(names) == story:
         return names
