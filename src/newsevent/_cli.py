@@ -96,13 +96,7 @@ def _parser() -> argparse.ArgumentParser:
         help="with --to markdown: write each page in the canonical layout of its edition "
         "instead of the way it was written (normalises an archive)",
     )
-    c.add_argument(
-        "--progress",
-        choices=["auto", "always", "never"],
-        default="auto",
-        help="progress bar on standard error (auto: only when both standard output and "
-        "standard error are a terminal)",
-    )
+    _commands.add_progress(c, "only when both standard output and standard error are a terminal")
     v = sub.add_parser(
         "validate",
         help="check that pages parse; print path:line:col: message per problem",

@@ -15,6 +15,16 @@ API = "https://en.wikipedia.org/w/api.php"
 USER_AGENT = "newsevent/0.1 (https://pypi.org/project/newsevent/; portal fetcher) Python-urllib"
 
 
+def add_progress(parser: Any, auto: str) -> None:
+    """The ``--progress`` option of a command; ``auto`` says when ``auto`` shows the bar."""
+    parser.add_argument(
+        "--progress",
+        choices=["auto", "always", "never"],
+        default="auto",
+        help=f"progress bar on standard error (auto: {auto})",
+    )
+
+
 def add_portal_parsers(sub: Any) -> None:
     """Register ``import`` and ``fetch`` on the main parser's subparsers."""
     i = sub.add_parser(
@@ -32,12 +42,7 @@ def add_portal_parsers(sub: Any) -> None:
     i.add_argument("-o", "--output", required=True, metavar="ARCHIVE", help="archive folder")
     i.add_argument("--date", help="the day of a page read from standard input (YYYY-MM-DD)")
     i.add_argument("-j", "--jobs", type=int, default=1, help="read in N processes (default 1)")
-    i.add_argument(
-        "--progress",
-        choices=["auto", "always", "never"],
-        default="auto",
-        help="progress bar on standard error (auto: only on a terminal)",
-    )
+    add_progress(i, "only on a terminal")
     f = sub.add_parser(
         "fetch",
         help="download portal day pages from the MediaWiki Action API (needs the network)",
@@ -88,9 +93,4 @@ def add_site_parser(sub: Any, cores: int) -> None:
         help="absolute http(s) address OUT is published at, for absolute feed links "
         "(without it, links relative to the site's root)",
     )
-    s.add_argument(
-        "--progress",
-        choices=["auto", "always", "never"],
-        default="auto",
-        help="progress bar on standard error (auto: only on a terminal)",
-    )
+    add_progress(s, "only on a terminal")
