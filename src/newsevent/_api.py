@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 from collections.abc import Callable
@@ -26,35 +27,20 @@ class _Format(NamedTuple):
 
 # XML and HTML need lxml, which takes a while to import: their modules load on first use, so
 # that a program (or a command) that reads and writes only Markdown and JSON never loads it.
-def _xml_loads(data: str | bytes) -> Page:
-    from . import _xml
+def _on_use(module: str, name: str) -> Callable[[Any], Any]:
+    """``newsevent.<module>.<name>``, imported when first called."""
 
-    return _xml.loads(data)
+    def call(arg: Any) -> Any:
+        return getattr(importlib.import_module(f"{__package__}.{module}"), name)(arg)
 
-
-def _xml_dumps(page: Page) -> str:
-    from . import _xml
-
-    return _xml.dumps(page)
-
-
-def _html_loads(data: str | bytes) -> Page:
-    from . import _html
-
-    return _html.loads(data)
-
-
-def _html_dumps(page: Page) -> str:
-    from . import _html
-
-    return _html.dumps(page)
+    return call
 
 
 FORMATS: dict[str, _Format] = {
     "markdown": _Format(_md.loads, _md.dumps, (".md", ".markdown")),
     "json": _Format(_json.loads, _json.dumps, (".json",)),
-    "xml": _Format(_xml_loads, _xml_dumps, (".xml",)),
-    "html": _Format(_html_loads, _html_dumps, (".html", ".htm")),
+    "xml": _Format(_on_use("_xml", "loads"), _on_use("_xml", "dumps"), (".xml",)),
+    "html": _Format(_on_use("_html", "loads"), _on_use("_html", "dumps"), (".html", ".htm")),
 }
 _BYTES_OK = {"xml", "html", "markdown"}  # these readers take bytes as they are
 _HTML_START = re.compile(r"<!doctype\s+html|<html[\s>]", re.IGNORECASE)
