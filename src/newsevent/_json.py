@@ -199,7 +199,7 @@ def from_dict(doc: Any, *, fast: bool = True) -> Page:
     return page
 
 
-_STEP = re.compile(r"\.(\w+)|\[(\d+)\]")
+_STEP = re.compile(r"\.(\w+)|\[\d+\]")
 
 
 @cache
@@ -212,7 +212,7 @@ def _named_field(cls: type, path: str, msg: str) -> str:
     with (``title must not …`` at ``$`` is ``$.title``), when that is one of its fields:
     cattrs names the object whose constructor raised, not the field."""
     cur: Any = cls
-    for name, _index in _STEP.findall(path):
+    for name in _STEP.findall(path):
         if name:  # a field of the object
             cur = _hints(cur).get(name) if attrs.has(cur) else None
         else:  # an item of the tuple
