@@ -457,3 +457,24 @@ def escape_url_dest(url: str) -> str:
     if dest.startswith("<"):
         dest = "\\" + dest
     return dest
+
+
+# What a link's address may hold for "[text](url)" to read back as itself: nothing the
+# fast path of nodes() refuses or decodes (no entity without ";", no escape without "\\").
+_BARE_DEST = re.compile(r"[^\s()<>\\`;\x00-\x1f\x7f]+")
+_BARE_EM = re.compile(_EM)
+
+
+def bare_link(text: str, url: str) -> bool:
+    """Whether ``[text](url)`` reads back as the link (text, url), nothing escaped: then
+    :func:`plain_or_escaped` and :func:`escape_url_dest` leave both as they are."""
+    return (
+        _plain(text)
+        and ("&" not in text or ";" not in text)
+        and _BARE_DEST.fullmatch(url) is not None
+    )
+
+
+def bare_em(em: str) -> bool:
+    """Whether ``_em_`` reads back as that emphasis, nothing escaped."""
+    return _BARE_EM.fullmatch(em) is not None and ("&" not in em or ";" not in em)

@@ -107,3 +107,18 @@ def written(build: Callable[[Callable[[str], str]], str], expected: list[_inline
     if _inline.nodes(line) == expected:
         return line
     return build(_inline.escape)
+
+
+def link(text: str, url: str) -> str:
+    """``[text](url)``, escaped only where it would not read back as that one link."""
+    if _inline.bare_link(text, url):
+        return f"[{text}]({url})"  # what written() gives, without writing it twice
+    dest = _inline.escape_url_dest(url)
+    return written(lambda esc: f"[{esc(text)}]({dest})", [("link", text, url)])
+
+
+def emphasis(em: str) -> str:
+    """``_em_``, escaped only where it would not read back as that emphasis."""
+    if _inline.bare_em(em):
+        return f"_{em}_"
+    return written(lambda esc: f"_{esc(em)}_", [("em", em)])

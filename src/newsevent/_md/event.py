@@ -44,6 +44,7 @@ from .common import (
     date_heading,
     guess_language,
     is_blank,
+    link,
     same_day,
     split_lines,
     written,
@@ -522,12 +523,14 @@ def _url(url: str) -> str:
 
 
 def _source_line(s: Source, number: int = 1) -> str:
-    expected: list[_inline.Node] = [("link", s.name, s.url)]
-    if s.image is not None:
-        expected += [("text", " "), ("link", "IMG", s.image)]
-        img = f" [IMG]({_url(s.image)})"
-    else:
-        img = ""
+    if s.image is None:
+        return f"{number}. {link(s.name, s.url)}"
+    img = f" [IMG]({_url(s.image)})"
+    expected: list[_inline.Node] = [
+        ("link", s.name, s.url),
+        ("text", " "),
+        ("link", "IMG", s.image),
+    ]
     return f"{number}. " + written(lambda esc: f"[{esc(s.name)}]({_url(s.url)}){img}", expected)
 
 

@@ -24,11 +24,12 @@ from .common import (
     check_kept,
     context_tags,
     date_heading,
+    emphasis,
     guess_language,
     is_blank,
+    link,
     same_day,
     split_lines,
-    written,
 )
 
 DAY = date_heading("##")
@@ -285,14 +286,12 @@ def entry_lines(e: Entry, label: str, gap: str) -> str:
     out = []
     if e.category is not None:
         out.append(f"##### {line_text(e.category)}\n")
-    url = _inline.escape_url_dest(e.url)
-    title = written(lambda esc: f"[{esc(e.title)} ]({url})", [("link", e.title + " ", e.url)])
-    out.append(f"### {title}\n")
+    out.append(f"### {link(e.title + ' ', e.url)}\n")
     if e.summary is not None:
         out.append(line_text(e.summary) + "\n")
     if e.context:
         em = f"{label}: {', '.join(e.context)}"
-        out.append(written(lambda esc: f"_{esc(em)}_", [("em", em)]) + "\n")
+        out.append(emphasis(em) + "\n")
     out.append(gap)
     return "".join(out)
 
@@ -311,5 +310,4 @@ def edition(page: DayPage | FrontPage) -> Language:
 
 
 def section_link(label: str, url: str) -> str:
-    dest = _inline.escape_url_dest(url)
-    return written(lambda esc: f"[{esc(label)}]({dest})", [("link", label, url)])
+    return link(label, url)
