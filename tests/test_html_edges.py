@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import attrs
 import pytest
 from lxml import etree
 
@@ -1500,3 +1501,71 @@ def test_an_element_without_a_source_line_is_at_line_1() -> None:
         1,
         None,
     )
+
+
+_UTF8_META = '<meta charset="utf-8">'
+_TITLED = Event(date=D, title="Härbour", body="x")
+
+
+def _titled_html() -> str:
+    text = _html.dumps(_TITLED)
+    assert text.count(_UTF8_META) == 1
+    return text
+
+
+@pytest.mark.parametrize(
+    ("make", "title"),
+    [
+        # Bytes are UTF-8 unless they say otherwise, with or without the writer's meta.
+        (lambda t: t.encode(), "Härbour"),
+        (lambda t: t.replace(_UTF8_META, "").encode(), "Härbour"),
+        (lambda t: t.encode("utf-8-sig"), "Härbour"),
+        # A declared encoding is honoured: meta charset, http-equiv, a UTF-16 BOM.
+        (lambda t: t.replace("utf-8", "ISO-8859-1", 1).encode("latin-1"), "Härbour"),
+        (
+            lambda t: t.replace(
+                _UTF8_META,
+                '<meta http-equiv="Content-Type" content="text/html; charset=windows-1252">',
+            ).encode("cp1252"),
+            "Härbour",
+        ),
+        (lambda t: t.replace(_UTF8_META, "").encode("utf-16"), "Härbour"),
+        # A name no codec has: the reader's own encoding.
+        (lambda t: t.replace("utf-8", "x-none", 1).encode(), "Härbour"),
+    ],
+)
+def test_html_bytes_are_read_in_their_encoding(make: Any, title: str) -> None:
+    for fast in (True, False):
+        assert _html.loads(make(_titled_html()), fast=fast) == attrs.evolve(_TITLED, title=title)
+
+
+@pytest.mark.parametrize(
+    ("make", "msg"),
+    [
+        # lxml would put U+FFFD in place of the byte (declared UTF-8), or read the page as
+        # Latin-1 (nothing declared): refused instead, at the byte.
+        (lambda t: t.encode().replace("ä".encode(), b"\xff"), "invalid start byte"),
+        (
+            lambda t: t.replace(_UTF8_META, "").encode().replace("ä".encode(), b"\xc3"),
+            "invalid continuation byte",
+        ),
+    ],
+)
+def test_html_bytes_that_are_not_utf8_are_refused_where_they_stand(make: Any, msg: str) -> None:
+    data = make(_titled_html())
+    at = data.index(b"H") + 1  # the first byte after the title's "H"
+    line = data.count(b"\n", 0, at) + 1
+    col = at - data.rfind(b"\n", 0, at)
+    for fast in (True, False):
+        got = outcome(lambda fast=fast: _html.loads(data, fast=fast))
+        assert got == ("error", f"input is not UTF-8: {msg} at byte {at}", line, col, None)
+
+
+def test_html_text_with_a_lone_surrogate_is_refused_where_it_stands() -> None:
+    text = _titled_html().replace("ä", "\udc80")
+    at = text.index("\udc80")
+    line = text.count("\n", 0, at) + 1
+    col = at - text.rfind("\n", 0, at)
+    got = outcome(lambda: _html.loads(text))
+    msg = "input holds U+DC80, a lone surrogate, which UTF-8 cannot encode"
+    assert got == ("error", msg, line, col, None)

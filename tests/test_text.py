@@ -55,6 +55,38 @@ def test_as_text() -> None:
         newsevent.ParseError, match="input is not UTF-8: invalid start byte at byte 1"
     ):
         _text.as_text(b"a\xff")
+
+
+@pytest.mark.parametrize(
+    ("data", "where", "msg"),
+    [
+        (b"a\xff", (1, 2), "invalid start byte at byte 1"),
+        # The column counts characters, the offset bytes (of the whole input, BOM too).
+        (b"ab\n\xc3\xa9\xe4\xb8\xad\xff", (2, 3), "invalid start byte at byte 8"),
+        (b"\xef\xbb\xbfa\nb\xc3", (2, 2), "unexpected end of data at byte 6"),
+        (b"\xef\xbb\xbf\xff", (1, 1), "invalid start byte at byte 3"),
+        (b"\n\n\xc3(", (3, 1), "invalid continuation byte at byte 2"),
+    ],
+)
+def test_bytes_that_are_not_utf8_are_placed(data: bytes, where: tuple[int, int], msg: str) -> None:
+    for read in (_text.as_text, _text.utf8):
+        with pytest.raises(newsevent.ParseError) as info:
+            read(data)
+        err = info.value
+        assert (err.msg, err.lineno, err.colno) == (f"input is not UTF-8: {msg}", *where)
+
+
+def test_utf8() -> None:
+    assert _text.utf8("a\u00e9") == b"a\xc3\xa9"
+    assert _text.utf8(b"\xef\xbb\xbfa") == b"\xef\xbb\xbfa"  # bytes pass as they are
+    with pytest.raises(newsevent.ParseError) as info:
+        _text.utf8("ab\nc\u00e9\udc80d")
+    err = info.value
+    assert (err.msg, err.lineno, err.colno) == (
+        "input holds U+DC80, a lone surrogate, which UTF-8 cannot encode",
+        2,
+        3,
+    )
     with pytest.raises(TypeError, match=r"^expected str or bytes, not int$"):
         _text.as_text(3)
 

@@ -969,3 +969,21 @@ def test_a_front_section_or_its_entry_the_model_refuses_is_an_error_at_its_line(
         _xml._front_from(root)
     msg, line = error
     assert (info.value.msg, info.value.lineno, info.value.colno) == (msg, line, 1)
+
+
+def test_xml_text_with_a_lone_surrogate_is_refused_where_it_stands() -> None:
+    # lxml takes UTF-8 bytes: a str is encoded first, and a lone surrogate cannot be.
+    text = xev("<title>a\n b\udc80</title><body/>")
+    got = outcome(lambda: _xml.loads(text))
+    msg = "input holds U+DC80, a lone surrogate, which UTF-8 cannot encode"
+    assert got == ("error", msg, 2, 3, None)
+
+
+def test_xml_bytes_follow_their_declared_encoding() -> None:
+    doc = "<?xml version='1.0' encoding='ISO-8859-1'?>\n" + xev("<title>Här</title><body/>")
+    page = _xml.loads(doc.encode("latin-1"))
+    assert page == Event(date=dt.date(2012, 11, 8), title="Här", body="")
+    bad = doc.replace("ISO-8859-1", "UTF-8").encode("latin-1")  # "ä" alone is no UTF-8
+    col = bad.split(b"\n")[1].index(b"\xe4") + 1
+    msg = f"malformed XML: Invalid bytes in character encoding, line 2, column {col}"
+    assert outcome(lambda: _xml.loads(bad)) == ("error", msg, 2, col, None)

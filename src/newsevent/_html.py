@@ -7,6 +7,7 @@ for search engines and is not read back.
 
 from __future__ import annotations
 
+import codecs
 import datetime as _dt
 import json as _stdjson
 import re
@@ -38,7 +39,7 @@ from ._model import (
     new_day,
     new_entry,
 )
-from ._text import normalize_url
+from ._text import normalize_url, utf8
 
 VERSION = "2"
 _READ_VERSIONS = ("1", "2")  # version 1 pages held percent-encoded URLs in href
@@ -410,8 +411,40 @@ _KINDS = ("newsevent", "newsevent-day", "newsevent-front", "newsevent-editorial"
 
 
 # lxml.html's parser with plain elements: the same tree, without a Python class lookup for
-# every element the reader touches.
-_PARSER = etree.HTMLParser()
+# every element the reader touches. Bytes are read as UTF-8, the encoding newsevent writes,
+# unless the document declares another one (then the second parser honours it).
+_PARSER = etree.HTMLParser(encoding="utf-8")
+_DECLARED = etree.HTMLParser()
+_CHARSET = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
+
+
+def _parsed(data: str | bytes) -> Any:
+    """The tree of ``data``. UTF-8 is checked, not repaired: lxml would replace a bad byte
+    (or read bytes without a declaration as Latin-1) without a word."""
+    parser = _PARSER
+    if isinstance(data, str):
+        raw = utf8(data)
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")) or _declares_other(data):
+        raw, parser = data, _DECLARED  # UTF-16 by its BOM, or another declared encoding
+    else:
+        raw = utf8(data)
+    try:
+        doc: Any = etree.fromstring(raw, parser)
+    except (etree.ParserError, ValueError) as exc:
+        raise ParseError(f"malformed HTML: {exc}") from None
+    if doc is None:
+        raise ParseError("malformed HTML: Document is empty")
+    return doc
+
+
+def _declares_other(data: bytes) -> bool:
+    m = _CHARSET.search(data)
+    if m is None:
+        return False
+    try:
+        return codecs.lookup(m[1].decode("ascii")).name != "utf-8"
+    except LookupError:
+        return False  # a name no codec has: read as UTF-8, the reader's own encoding
 
 
 def loads(data: str | bytes, *, fast: bool = True) -> Page:
@@ -421,12 +454,7 @@ def loads(data: str | bytes, *, fast: bool = True) -> Page:
     a day page in the writer's exact layout whose values pass the model's rules is read in
     one pass and built without validating twice; any other page is read as before.
     """
-    try:
-        doc: Any = etree.fromstring(data, _PARSER)
-        if doc is None:
-            raise etree.ParserError("Document is empty")
-    except (etree.ParserError, ValueError) as exc:
-        raise ParseError(f"malformed HTML: {exc}") from None
+    doc = _parsed(data)
     if fast:
         try:
             return _fast_page(doc)

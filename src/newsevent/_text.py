@@ -46,13 +46,54 @@ def url_problem(value: str) -> str | None:
 def as_text(data: object) -> str:
     """``data`` as text: str as is, bytes decoded as UTF-8; a leading BOM dropped."""
     if isinstance(data, (bytes, bytearray, memoryview)):
-        try:
-            return bytes(data).decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ParseError(f"input is not UTF-8: {exc.reason} at byte {exc.start}") from None
+        return _decoded(bytes(data))
     if isinstance(data, str):
         return data[1:] if data.startswith("\ufeff") else data
     raise TypeError(f"expected str or bytes, not {type(data).__name__}")
+
+
+def utf8(data: str | bytes) -> bytes:
+    """``data`` as UTF-8 bytes, for the readers that hand bytes to lxml: bytes checked,
+    str encoded. A byte sequence that is not UTF-8, or a str holding a lone surrogate
+    (which no encoding can carry), raises ParseError where it stands."""
+    if isinstance(data, str):
+        try:
+            return data.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            line, col = _place(data, exc.start)
+            raise ParseError(
+                f"input holds U+{ord(data[exc.start]):04X}, a lone surrogate, which UTF-8 "
+                "cannot encode",
+                line,
+                col,
+            ) from None
+    _decoded(data)
+    return data
+
+
+def _decoded(raw: bytes) -> str:
+    """``raw`` decoded as UTF-8 without its BOM, or the ParseError placing the bad byte."""
+    bom = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
+    try:
+        return raw[bom:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(raw[bom:], exc, bom) from None
+
+
+def _not_utf8(raw: bytes, exc: UnicodeDecodeError, skipped: int = 0) -> ParseError:
+    """The error for ``raw`` (the input after its first ``skipped`` bytes, a BOM) failing
+    to decode: at the line and column of the bad byte, the column in characters (what
+    stands before it on its line is UTF-8), with its offset in the whole input."""
+    start = raw.rfind(b"\n", 0, exc.start) + 1
+    col = len(raw[start : exc.start].decode("utf-8")) + 1
+    line = raw.count(b"\n", 0, exc.start) + 1
+    at = exc.start + skipped
+    return ParseError(f"input is not UTF-8: {exc.reason} at byte {at}", line, col)
+
+
+def _place(text: str, pos: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, pos) + 1
+    return text.count("\n", 0, pos) + 1, pos - line_start + 1
 
 
 def normalize_url(url: str) -> str:

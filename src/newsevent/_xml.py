@@ -32,6 +32,7 @@ from ._model import (
     new_related,
     new_source,
 )
+from ._text import utf8
 
 NS = "urn:x-newsevent:1"
 VERSION = "2"
@@ -236,7 +237,9 @@ def _build(factory: Callable[[], T], el: Any) -> T:
 
 def parse_root(data: str | bytes) -> Any:
     """Parse untrusted XML safely; no DTD of any kind is accepted."""
-    raw = data.encode("utf-8") if isinstance(data, str) else data
+    # Bytes go to lxml as they are: it honours their declared encoding and refuses bytes
+    # that do not follow it. A str goes as UTF-8, where a lone surrogate cannot.
+    raw = utf8(data) if isinstance(data, str) else data
     try:
         tree: Any = etree.fromstring(raw, _shared_parser()).getroottree()
     except etree.XMLSyntaxError as exc:
