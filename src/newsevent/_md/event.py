@@ -378,6 +378,9 @@ class EventReader:
         rows: list[int] = []
         while i < n:
             line = lines[i]
+            if not line:  # the blank line between items, most often empty: skipped at once
+                i += 1
+                continue
             # The item number is no part of the value: "3. [a](b) _Context: c_" is
             # remembered as ". [a](b) _Context: c_", found again under any number.
             j = line.find(".", 1, 10)
