@@ -66,6 +66,7 @@ def test_as_text() -> None:
         (b"\xef\xbb\xbfa\nb\xc3", (2, 2), "unexpected end of data at byte 6"),
         (b"\xef\xbb\xbf\xff", (1, 1), "invalid start byte at byte 3"),
         (b"\n\n\xc3(", (3, 1), "invalid continuation byte at byte 2"),
+        (b"\n\xff", (2, 1), "invalid start byte at byte 1"),
     ],
 )
 def test_bytes_that_are_not_utf8_are_placed(data: bytes, where: tuple[int, int], msg: str) -> None:
@@ -79,14 +80,12 @@ def test_bytes_that_are_not_utf8_are_placed(data: bytes, where: tuple[int, int],
 def test_utf8() -> None:
     assert _text.utf8("a\u00e9") == b"a\xc3\xa9"
     assert _text.utf8(b"\xef\xbb\xbfa") == b"\xef\xbb\xbfa"  # bytes pass as they are
-    with pytest.raises(newsevent.ParseError) as info:
-        _text.utf8("ab\nc\u00e9\udc80d")
-    err = info.value
-    assert (err.msg, err.lineno, err.colno) == (
-        "input holds U+DC80, a lone surrogate, which UTF-8 cannot encode",
-        2,
-        3,
-    )
+    msg = "input holds U+DC80, a lone surrogate, which UTF-8 cannot encode"
+    for text, where in (("ab\nc\u00e9\udc80d", (2, 3)), ("\n\udc80", (2, 1)), ("\udc80", (1, 1))):
+        with pytest.raises(newsevent.ParseError) as info:
+            _text.utf8(text)
+        err = info.value
+        assert (err.msg, err.lineno, err.colno) == (msg, *where)
     with pytest.raises(TypeError, match=r"^expected str or bytes, not int$"):
         _text.as_text(3)
 

@@ -82,7 +82,7 @@ def build(factory: Callable[[], T], lineno: int, colno: int = 1) -> T:
         raise ParseError(str(exc), lineno, colno) from None
 
 
-def build_page(factory: Callable[[], T], spelling: Spelling, lineno: int = 1) -> T:
+def build_page(factory: Callable[[], T], spelling: Spelling, lineno: int) -> T:
     """``build`` a page that holds ``spelling``, then tell the spelling its values."""
     page = build(factory, lineno)
     attach(spelling, page)
