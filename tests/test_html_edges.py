@@ -1530,6 +1530,7 @@ def _titled_html() -> str:
             "Härbour",
         ),
         (lambda t: t.replace(_UTF8_META, "").encode("utf-16"), "Härbour"),
+        (lambda t: ("\ufeff" + t.replace(_UTF8_META, "")).encode("utf-16-be"), "Härbour"),
         # A name no codec has: the reader's own encoding.
         (lambda t: t.replace("utf-8", "x-none", 1).encode(), "Härbour"),
     ],
@@ -1569,3 +1570,14 @@ def test_html_text_with_a_lone_surrogate_is_refused_where_it_stands() -> None:
     got = outcome(lambda: _html.loads(text))
     msg = "input holds U+DC80, a lone surrogate, which UTF-8 cannot encode"
     assert got == ("error", msg, line, col, None)
+
+
+def test_an_error_lxml_raises_while_parsing_is_a_parse_error(monkeypatch: Any) -> None:
+    # lxml's HTML parser repairs what it is given rather than raise; should it raise, the
+    # reader says so in its own words.
+    def refuse(data: bytes, parser: Any) -> None:
+        raise etree.ParserError("Document is empty")
+
+    monkeypatch.setattr(etree, "fromstring", refuse)
+    got = outcome(lambda: _html.loads(b"<p>x</p>"))
+    assert got == ("error", "malformed HTML: Document is empty", 1, 1, None)
