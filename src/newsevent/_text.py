@@ -80,7 +80,7 @@ def _decoded(raw: bytes) -> str:
         raise _not_utf8(raw[bom:], exc, bom) from None
 
 
-def _not_utf8(raw: bytes, exc: UnicodeDecodeError, skipped: int = 0) -> ParseError:
+def _not_utf8(raw: bytes, exc: UnicodeDecodeError, skipped: int) -> ParseError:
     """The error for ``raw`` (the input after its first ``skipped`` bytes, a BOM) failing
     to decode: at the line and column of the bad byte, the column in characters (what
     stands before it on its line is UTF-8), with its offset in the whole input."""
