@@ -5,6 +5,7 @@ escape. Each page is read, compared with values written out by hand, and written
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import attrs
 import pytest
@@ -13,6 +14,7 @@ import newsevent
 from newsevent import DayPage, Entry
 from newsevent._md.listing import is_editorial, kind, section_link
 
+DATA = Path(__file__).parent / "data" / "valid"
 HEAD = "## [2014-03-8](/news/2014/03/8/index.md)\n\n"
 FORMATS = (
     "Formats: [HTML](2014/03/8/index.html)  [JSON](2014/03/8/index.json)  "
@@ -231,19 +233,6 @@ def test_a_day_page_with_kept_lines_keeps_its_language() -> None:
     assert (page.previous, page.language) == ("/news/2014/03/7/index.md", "zh")
 
 
-def test_a_front_page_whose_first_section_is_a_day_without_a_rule_is_refused() -> None:
-    # A "##" line alone is no section: kept, it makes the page a front page (its first "##"
-    # line is no day heading), whose first section is then a day without a "---" rule.
-    with pytest.raises(newsevent.ParseError) as info:
-        newsevent.parse("##\n\n" + HEAD + "### [T](/t.md)\n")
-    assert (info.value.msg, info.value.lineno, info.value.colno) == (
-        "a front page whose first heading is a day heading needs a '---' rule (without one it "
-        "is a day page)",
-        1,
-        1,
-    )
-
-
 @pytest.mark.parametrize("blanks", [" ", "  ", "\t", " \t"])
 def test_a_day_page_with_a_rule_under_any_unparsed_heading_is_a_day_page(blanks: str) -> None:
     # The readers stop reading sections at "## Unparsed:" with any blanks after "##", as
@@ -261,3 +250,28 @@ def test_a_day_page_with_a_rule_under_any_unparsed_heading_is_a_day_page(blanks:
     front = [*lines[:4], "---", "", f"##{blanks}Unparsed:", "", "x"]
     assert kind(front) == "front"
     assert isinstance(newsevent.parse("\n".join(front) + "\n"), newsevent.FrontPage)
+
+
+@pytest.mark.parametrize("stray", ["##", "## ", "##\t", "##  \t"])
+@pytest.mark.parametrize("kind_", ["day", "front", "event"])
+def test_a_heading_mark_without_text_before_the_first_heading_is_kept(
+    stray: str, kind_: str
+) -> None:
+    # "##" alone heads nothing: a line to keep, in every page kind, where it was refused
+    # (a day page taken for a front page, an event page for no page at all).
+    page = {
+        "day": f"{FORMATS}  \n\n{HEAD}### [T](/t.md)\n",
+        "front": (DATA / "front-page.md").read_text("utf-8"),
+        "event": newsevent.example(),
+    }[kind_]
+    lines = page.split("\n")
+    first = next(i for i, x in enumerate(lines) if x.startswith("##"))
+    text = "\n".join([*lines[:first], stray, *lines[first:]])
+    assert kind(text.split("\n")) == kind_
+    got = newsevent.parse(text)
+    assert type(got).__name__ == {"day": "DayPage", "front": "FrontPage", "event": "Event"}[kind_]
+    assert got.extra == (stray,)
+    assert newsevent.dumps(got) == text
+    assert attrs.evolve(got, extra=()) == newsevent.parse(page)
+    canonical = newsevent.markdown.dumps(got, canonical=True)
+    assert newsevent.parse(canonical) == got

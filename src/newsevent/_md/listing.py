@@ -44,7 +44,17 @@ FRONT_FORMATS = "Formats: [HTML](/index.html)  [JSON](/index.json)  [XML](/index
 
 
 def _is_h2(line: str) -> bool:
-    return line.startswith("##") and not line.startswith("###") and not _CATEGORY.match(line)
+    return (
+        line.startswith("##")
+        and not line.startswith("###")
+        and not _CATEGORY.match(line)
+        and not _textless(line)
+    )
+
+
+def _textless(line: str) -> bool:
+    """``##`` with nothing but blanks after it: no heading of any page, so a line to keep."""
+    return not line[2:].strip(BLANK)
 
 
 def kind(lines: list[str]) -> str:
@@ -52,7 +62,8 @@ def kind(lines: list[str]) -> str:
 
     A page whose first heading is ``# title`` followed by ``#### by Author`` is an
     editorial. A page whose first ``##`` heading is a day heading is a day page, unless it
-    has ``---`` lines (before any ``## Unparsed:`` section): then it is a front page.
+    has ``---`` lines (before any ``## Unparsed:`` section): then it is a front page. A
+    ``##`` without text is no heading (the readers keep it as a line).
     """
     for n, line in enumerate(lines):
         if line.startswith("### ["):
@@ -130,7 +141,7 @@ class ListingReader:
         lines = self.lines
         while self.i < len(lines):
             line = lines[self.i]
-            if line.startswith("##") and not line.startswith("###"):
+            if line.startswith("##") and not line.startswith("###") and not _textless(line):
                 self.preamble_end = len(self.extra)
                 return
             if not is_blank(line):
