@@ -275,3 +275,13 @@ def test_a_heading_mark_without_text_before_the_first_heading_is_kept(
     assert attrs.evolve(got, extra=()) == newsevent.parse(page)
     canonical = newsevent.markdown.dumps(got, canonical=True)
     assert newsevent.parse(canonical) == got
+
+
+def test_only_blanks_after_the_marks_make_a_line_without_text() -> None:
+    day = HEAD.rstrip("\n")
+    assert kind(["## \t", day]) == "day"
+    # Text right after the marks, or a space that is no blank (no-break, form feed): a
+    # heading's text, so a first heading that is no day heading (a front page's).
+    assert kind(["##x", day]) == "front"
+    assert kind(["##\xa0", day]) == "front"
+    assert kind(["##\x0c", day]) == "front"
