@@ -44,12 +44,8 @@ FRONT_FORMATS = "Formats: [HTML](/index.html)  [JSON](/index.json)  [XML](/index
 
 
 def _is_h2(line: str) -> bool:
-    return (
-        line.startswith("##")
-        and not line.startswith("###")
-        and not _CATEGORY.match(line)
-        and not _textless(line)
-    )
+    """A ``##`` heading with text (a ``#####`` category line starts with ``###``)."""
+    return line.startswith("##") and not line.startswith("###") and not _textless(line)
 
 
 def _textless(line: str) -> bool:
@@ -141,7 +137,7 @@ class ListingReader:
         lines = self.lines
         while self.i < len(lines):
             line = lines[self.i]
-            if line.startswith("##") and not line.startswith("###") and not _textless(line):
+            if _is_h2(line):
                 self.preamble_end = len(self.extra)
                 return
             if not is_blank(line):
@@ -204,9 +200,9 @@ class ListingReader:
 
         while self.i < len(lines):
             line = lines[self.i]
-            if (
-                line.startswith("##") and not line.startswith("###") and not _CATEGORY.match(line)
-            ) or (stop is not None and stop.fullmatch(line)):
+            if (line.startswith("##") and not line.startswith("###")) or (
+                stop is not None and stop.fullmatch(line)
+            ):
                 break
             at = self.i
             self.i += 1
