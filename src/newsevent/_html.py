@@ -421,13 +421,12 @@ _CHARSET = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)
 def _parsed(data: str | bytes) -> Any:
     """The tree of ``data``. UTF-8 is checked, not repaired: lxml would replace a bad byte
     (or read bytes without a declaration as Latin-1) without a word."""
-    parser = _PARSER
-    if isinstance(data, str):
-        raw = utf8(data)
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")) or _declares_other(data):
+    if isinstance(data, bytes) and (
+        data.startswith((b"\xff\xfe", b"\xfe\xff")) or _declares_other(data)
+    ):
         raw, parser = data, _DECLARED  # UTF-16 by its BOM, or another declared encoding
     else:
-        raw = utf8(data)
+        raw, parser = utf8(data), _PARSER
     try:
         doc: Any = etree.fromstring(raw, parser)
     except (etree.ParserError, ValueError) as exc:
