@@ -25,7 +25,7 @@ from ._model import (
     unchecked,
 )
 from ._slug import context_slug
-from ._text import as_text
+from ._text import as_text, place
 from ._wikitext import (
     ExternalLink,
     Rendered,
@@ -184,19 +184,13 @@ def _params(text: str, start: int, end: int) -> dict[str, tuple[str, int]]:
     return out
 
 
-def _where(text: str, pos: int) -> tuple[int, int]:
-    line = text.count("\n", 0, pos) + 1
-    col = pos - (text.rfind("\n", 0, pos) + 1) + 1
-    return line, col
-
-
 def _template_date(text: str, params: dict[str, tuple[str, int]], start: int) -> _dt.date | None:
     if not all(k in params for k in ("year", "month", "day")):
         return None
     try:
         return _dt.date(*(int(params[k][0].strip()) for k in ("year", "month", "day")))
     except ValueError:
-        line, col = _where(text, start)
+        line, col = place(text, start)
         raise ParseError("the Current events template names no valid date", line, col) from None
 
 
@@ -273,7 +267,7 @@ def read(
             # stray brace inside it cannot cut the day short.
             end = last + 2
         if end < 0:
-            line, col = _where(text, m.start())
+            line, col = place(text, m.start())
             raise ParseError("the Current events template is not closed", line, col)
         params = _params(text, m.start(), end)
         page_date = _template_date(text, params, m.start())

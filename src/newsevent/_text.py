@@ -60,7 +60,7 @@ def utf8(data: str | bytes) -> bytes:
         try:
             return data.encode("utf-8")
         except UnicodeEncodeError as exc:
-            line, col = _place(data, exc.start)
+            line, col = place(data, exc.start)
             raise ParseError(
                 f"input holds U+{ord(data[exc.start]):04X}, a lone surrogate, which UTF-8 "
                 "cannot encode",
@@ -91,7 +91,8 @@ def _not_utf8(raw: bytes, exc: UnicodeDecodeError, skipped: int) -> ParseError:
     return ParseError(f"input is not UTF-8: {exc.reason} at byte {at}", line, col)
 
 
-def _place(text: str, pos: int) -> tuple[int, int]:
+def place(text: str, pos: int) -> tuple[int, int]:
+    """The 1-based line and column of the character at ``pos`` in ``text``."""
     line_start = text.rfind("\n", 0, pos) + 1
     return text.count("\n", 0, pos) + 1, pos - line_start + 1
 
