@@ -12,8 +12,9 @@ import stat
 import sys
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from multiprocessing import get_all_start_methods, get_context
 from multiprocessing.connection import Connection, wait
 from typing import IO, Any, NamedTuple
@@ -333,11 +334,17 @@ def _worker_stop(_signum: int, _frame: object) -> None:
 
 
 def _serve(
-    conn: Connection, inputs: frozenset[str], join: bool, inherited: list[Connection]
+    conn: Connection,
+    inherited: list[Connection],
+    work: Callable[[Any], list[Any]],
+    start: Callable[[], object] | None,
 ) -> None:
-    """A worker process: convert the chunks the main process sends until told to stop.
+    """A worker process: hand each chunk the main process sends to ``work`` and send back
+    its results, until told to stop. ``start`` runs once, first.
 
-    ``join``: hand back each run of alike pages as one result (:func:`_joined`).
+    ``work`` ends a chunk early when :attr:`_WorkerState.stopping` is set (SIGTERM from the
+    main process) and after a result that must stop the run (an output that cannot be
+    written).
     """
     for other in inherited:
         other.close()  # so that each worker sees end-of-file when the main process is gone
@@ -345,7 +352,8 @@ def _serve(
         signal.signal(s, _worker_stop if s == signal.SIGTERM else signal.SIG_IGN)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGNALS)
-    _set_inputs(inputs)
+    if start is not None:
+        start()
     try:
         while not _WorkerState.stopping:
             _WorkerState.idle = True
@@ -354,18 +362,26 @@ def _serve(
             if job is None:
                 return
             index, tasks = job
-            if isinstance(tasks, tuple):  # one task and the sources it stands for
-                first, sources = tasks
-                rest = first[1:]
-                tasks = [_Task(path, *rest) for path in sources]
-            done = []
-            for task in tasks:
-                done.append(_convert_one(task))
-                if _WorkerState.stopping or done[-1].status == UNWRITABLE:
-                    break
-            conn.send((index, _joined(done) if join else done))
+            conn.send((index, work(tasks)))
     except (EOFError, OSError):
         return  # the main process is gone
+
+
+def _convert_chunk(tasks: list[_Task] | tuple[_Task, list[str]], join: bool) -> list[_Done]:
+    """Convert a chunk of tasks in a worker process.
+
+    ``join``: hand back each run of alike pages as one result (:func:`_joined`).
+    """
+    if isinstance(tasks, tuple):  # one task and the sources it stands for
+        first, sources = tasks
+        rest = first[1:]
+        tasks = [_Task(path, *rest) for path in sources]
+    done = []
+    for task in tasks:
+        done.append(_convert_one(task))
+        if _WorkerState.stopping or done[-1].status == UNWRITABLE:
+            break
+    return _joined(done) if join else done
 
 
 def _joined(results: list[_Done]) -> list[_Done]:
@@ -389,19 +405,25 @@ def _alike(result: _Done) -> tuple[str, bool] | None:
 
 
 class _Workers:
-    """Worker processes converting chunks of tasks; results come back in task order.
+    """Worker processes running ``work`` on chunks of tasks (see :func:`_serve`); results
+    come back in task order.
 
     A worker that dies makes the run stop with an error rather than wait for it. When the
-    run stops early, each worker finishes the page in hand and reports it before it ends.
+    run stops early, each worker finishes the task in hand and reports it before it ends.
     """
 
-    def __init__(self, jobs: int, inputs: frozenset[str], join: bool = False) -> None:
+    def __init__(
+        self,
+        jobs: int,
+        work: Callable[[Any], list[Any]],
+        start: Callable[[], object] | None = None,
+    ) -> None:
         fork = "fork" in get_all_start_methods()
         ctx = get_context("fork") if fork else get_context("spawn")
         pipes = [ctx.Pipe() for _ in range(jobs)]
         self.conns = [mine for mine, _ in pipes]
         self.procs: list[Any] = []
-        self.ready: dict[int, list[_Done]] = {}  # chunks received, not yet handed on
+        self.ready: dict[int, list[Any]] = {}  # chunks received, not yet handed on
         self.busy: dict[Connection, collections.deque[int]] = {
             c: collections.deque() for c in self.conns
         }
@@ -413,7 +435,7 @@ class _Workers:
                 for _, theirs in pipes:
                     # A forked worker holds copies of every pipe end; it closes all but its own.
                     inherited = [c for p in pipes for c in p if c is not theirs] if fork else []
-                    args = (theirs, inputs, join, inherited)
+                    args = (theirs, inherited, work, start)
                     proc = ctx.Process(target=_serve, args=args, daemon=True)
                     proc.start()
                     self.procs.append(proc)
@@ -431,8 +453,8 @@ class _Workers:
         self.busy[conn].remove(index)
         self.ready[index] = results
 
-    def map(self, tasks: Iterable[_Task], chunk: int, alike: bool = False) -> Iterator[_Done]:
-        """Convert ``tasks`` in chunks of ``chunk``, taken from it as workers need them;
+    def map(self, tasks: Iterable[Any], chunk: int, alike: bool = False) -> Iterator[Any]:
+        """Run ``tasks`` in chunks of ``chunk``, taken from it as workers need them;
         yield the results in task order.
 
         ``alike``: the tasks differ only in their source; a chunk travels as its first task
@@ -481,7 +503,7 @@ class _Workers:
                     raise _WorkerDied(f"a worker process ended unexpectedly ({how})")
                 feed(conn)
 
-    def stop(self, early: bool = False) -> list[_Done]:
+    def stop(self, early: bool = False) -> list[Any]:
         """End the workers; return what they did that :meth:`map` has not handed on.
 
         ``early``: the run is cut short; each worker finishes the page in hand (a second
@@ -912,10 +934,13 @@ def _convert(args: argparse.Namespace) -> int:
     join = out is None or out.path is not None or _utf8_stdout()
     try:
         if lazy:
-            workers = _Workers(jobs, frozenset(), join)
+            workers = _Workers(
+                jobs, partial(_convert_chunk, join=join), partial(_set_inputs, frozenset())
+            )
             stream = workers.map(tasks(), 64, not setup.writes)
         elif jobs > 1:
-            workers = _Workers(jobs, frozenset(_INPUTS), join)
+            start = partial(_set_inputs, frozenset(_INPUTS))
+            workers = _Workers(jobs, partial(_convert_chunk, join=join), start)
             size = max(1, min(64, len(plan) // (jobs * 8)))
             stream = workers.map(plan, size, not setup.writes)
         else:
