@@ -8,23 +8,43 @@ import hashlib
 import json
 import os
 import re
+import stat
 import sys
 import time
 import urllib.parse
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from multiprocessing import get_context
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
 import attrs
 
 from . import _api
+from ._atomic import remove_stale, temp_path, write_bytes
+from ._cli import (
+    _check_sources,
+    _error_text,
+    _exclude,
+    _Hold,
+    _ignore_signals,
+    _prepare_dir,
+    _Progress,
+    _release,
+    _say,
+    _Stop,
+    _stop_on_signals,
+    _stop_status,
+    _Unwritable,
+    _Usage,
+    _WorkerDied,
+    _Workers,
+    _WorkerState,
+)
 from ._errors import ParseError
 from ._md.day import day_parts, dumps_day, previous_line
 from ._md.event import dumps as dumps_event
 from ._md.listing import edition
 from ._model import DayPage, Language, day_folder
 from ._portal import page_title, read
+from ._stream import Problem, Skipped, kind, scan
 
 _DATE_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})\.wiki$")
 _EXIT_OK, _EXIT_FAILED = 0, 1
@@ -85,10 +105,6 @@ def _day_text(page: DayPage) -> _DayText:
     return _DayText(page.date, head, tail, alone)
 
 
-_Run = Callable[..., Iterator[Any]]
-"""A lazy, ordered map: ``run(fn, items[, chunk])``."""
-
-
 class _Read(NamedTuple):
     source: str
     day: _DayText | None
@@ -99,6 +115,21 @@ class _Read(NamedTuple):
     removed: int = 0
     notes: tuple[str, ...] = ()
     """Warnings: pages kept because the import cannot prove it wrote them."""
+    fatal: str | None = None
+    """Why the archive could not be written: the run stops."""
+
+
+class _Wrote(NamedTuple):
+    """A day page written (or found as it was) by the last step of the import."""
+
+    written: bool
+    fatal: str | None = None
+
+
+class _DayWrite(NamedTuple):
+    root: str
+    rel: str
+    text: str
 
 
 def _sidecar(path: str) -> dict[str, Any]:
@@ -127,29 +158,68 @@ def _pages(
     return files, day.day
 
 
-def _read_one(task: tuple[str, str]) -> _Read:
-    """Read one page and write its event pages (each day has its own folder, so the
-    processes never write the same file); the day page is handed back for chaining."""
-    path, root = task
+def _cannot(exc: OSError, path: str) -> _Unwritable:
+    """The error that stops the run when ``path`` cannot be written (or read, to compare);
+    it names ``path``, never the temporary file that stood for it."""
+    return _Unwritable(f"cannot write {path}: {exc.strerror or exc}")
+
+
+def _read_one(
+    path: str, root: str, data: bytes | None = None, date: _dt.date | None = None
+) -> _Read:
+    """Read one page (the file ``path``, or ``data``) and write its event pages (each day
+    has its own folder, so the processes never write the same file); the day page is
+    handed back for chaining. ``date``, when given, is the day's date."""
     try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-        meta = _sidecar(path)
+        meta: dict[str, Any] = {}
+        if data is None:
+            with open(path, "rb") as fh:
+                data = fh.read()
+            meta = _sidecar(path)
         try:
-            files, day = _pages(data, meta, None)
+            files, day = _pages(data, meta, date)
         except ParseError as exc:
             # A page without its template is dated by its file name, as fetch names it.
             named = _DATE_NAME.search(os.path.basename(path))
             if not exc.msg.startswith("no date") or named is None:
                 raise
             files, day = _pages(data, meta, _dt.date(*map(int, named.groups())))
-        w = _write_day(root, day.date, files)
-        text = _day_text(day)
-        return _Read(path, text, len(files), w.written, w.unchanged, w.error, w.removed, w.notes)
     except ParseError as exc:
         return _Read(path, None, 0, 0, 0, str(exc if exc.path else exc.with_path(path)))
     except OSError as exc:
         return _Read(path, None, 0, 0, 0, f"{path}: {exc.strerror or exc}")
+    try:
+        w = _write_day(root, day.date, files)
+    except _Unwritable as exc:
+        return _Read(path, None, 0, 0, 0, None, fatal=str(exc))
+    if w.fatal is not None:  # what was written before counts
+        return _Read(path, None, 0, w.written, 0, None, w.removed, w.notes, w.fatal)
+    text = _day_text(day)
+    return _Read(path, text, len(files), w.written, w.unchanged, w.error, w.removed, w.notes)
+
+
+def _write_page(task: _DayWrite) -> _Wrote:
+    try:
+        return _Wrote(_write(task.root, task.rel, task.text))
+    except _Unwritable as exc:
+        return _Wrote(False, str(exc))
+
+
+def _import_one(task: tuple[str, str] | _DayWrite) -> _Read | _Wrote:
+    """One task of the import: a day page to write, or a wikitext file and the archive."""
+    if isinstance(task, _DayWrite):
+        return _write_page(task)
+    return _read_one(*task)
+
+
+def _import_chunk(tasks: list[tuple[str, str] | _DayWrite]) -> list[_Read | _Wrote]:
+    """A worker process's share of the import (see ``_cli._serve``)."""
+    done: list[_Read | _Wrote] = []
+    for task in tasks:
+        done.append(_import_one(task))
+        if _WorkerState.stopping or done[-1].fatal is not None:
+            break
+    return done
 
 
 MANIFEST = ".portal-import"
@@ -163,67 +233,105 @@ class _Written(NamedTuple):
     removed: int
     notes: tuple[str, ...]
     error: str | None
+    fatal: str | None = None
+    """Why the day's pages could not all be written (the run stops)."""
 
 
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _manifest(folder: str) -> dict[str, str]:
-    """The event pages an earlier import wrote in ``folder``: name -> sha256 of the text."""
-    try:
-        with open(os.path.join(folder, MANIFEST), encoding="utf-8") as fh:
-            lines = fh.read().splitlines()
-    except FileNotFoundError:
+def _manifest(folder: str) -> dict[str, set[str]]:
+    """The event pages an earlier import wrote in ``folder``: name -> the sha256 of each
+    text it may hold (two while an import was replacing it, should it have been stopped)."""
+    data = _current(os.path.join(folder, MANIFEST))
+    if data is None:
         return {}
-    out: dict[str, str] = {}
-    for line in lines:
+    out: dict[str, set[str]] = {}
+    for line in data.decode("utf-8", "replace").splitlines():
         sha, sep, name = line.partition("  ")
         if sep and len(sha) == 64 and name.endswith(".md") and "/" not in name:
-            out[name] = sha
+            out.setdefault(name, set()).add(sha)
     return out
+
+
+def _manifest_text(pages: dict[str, set[str]]) -> str:
+    lines = (f"{sha}  {name}\n" for name in sorted(pages) for sha in sorted(pages[name]))
+    return _MANIFEST_HEAD + "".join(lines)
 
 
 # The import opens some 150,000 files for 9,000 days: with os.open and os.read or
 # os.write, without a Python file object each (a third of the time of a small file).
+# O_NONBLOCK: a named pipe where a page should be opens at once (and is then refused)
+# instead of waiting for a writer; it changes nothing for a regular file.
 _READ = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
-_WRITE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
-_WRITE |= getattr(os, "O_CLOEXEC", 0)
+_READ |= getattr(os, "O_NONBLOCK", 0)
+_NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+_NEW |= getattr(os, "O_CLOEXEC", 0)
 
 
 def _current(path: str) -> bytes | None:
     """The bytes of a file, or None when there is none. (Bytes, not text: a file that is
-    not UTF-8 is never equal to a page, and its sha256 never the one of a page written.)"""
+    not UTF-8 is never equal to a page, and its sha256 never the one of a page written.)
+    Anything but a regular file there cannot be replaced: :class:`_Unwritable`."""
     try:
         fd = os.open(path, _READ)
     except FileNotFoundError:
         return None
+    except OSError as exc:
+        raise _cannot(exc, path) from None
     try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise _Unwritable(f"cannot write {path}: {kind(st.st_mode)}, not a regular file")
         chunks = []
-        want = os.fstat(fd).st_size + 1  # one more: a file that grew is read to its end
+        want = st.st_size + 1  # one more: a file that grew is read to its end
         while chunk := os.read(fd, want):
             chunks.append(chunk)
         return b"".join(chunks)
+    except OSError as exc:
+        raise _cannot(exc, path) from None
     finally:
         os.close(fd)
 
 
 def _put(path: str, data: bytes) -> None:
-    """Create or replace the file ``path`` with ``data`` (as open(path, "wb") would)."""
-    fd = os.open(path, _WRITE, 0o666)
+    """Create or replace the file ``path`` with ``data``: written to a temporary file
+    beside it (named as :mod:`newsevent`'s other writers name theirs) and renamed over
+    it once complete, so that the page is always the old one or the new one, whole."""
+    temp = temp_path(path)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-    finally:
-        os.close(fd)
+        fd = os.open(temp, _NEW, 0o666)
+    except OSError as exc:
+        raise _cannot(exc, path) from None
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
+        os.replace(temp, path)
+    except BaseException as exc:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        if isinstance(exc, OSError):
+            raise _cannot(exc, path) from None
+        raise
 
 
 def _write_day(root: str, date: _dt.date, files: dict[str, str]) -> _Written:
     """Write one day's event pages and remove the ones an earlier import of the day wrote
     that this one no longer makes. A page is replaced or removed only when the import can
     prove it wrote it: the day's manifest names it with the sha256 of its current text.
-    Each day has its own folder, so the processes never write the same file."""
+    Each day has its own folder, so the processes never write the same file.
+
+    Before any page changes, the manifest names both texts of each page being replaced or
+    removed, so that an import stopped halfway (a full disk, a signal, a power loss) can
+    still prove every page of the day its own the next time; once done, only the new ones.
+    """
     rel = f"news/{day_folder(date)}"
     folder = os.path.join(root, *rel.split("/"))
     try:
@@ -231,41 +339,67 @@ def _write_day(root: str, date: _dt.date, files: dict[str, str]) -> _Written:
     except FileNotFoundError:
         present = set()
         if files:
-            os.makedirs(folder)
+            _folder(folder)
+    except OSError as exc:
+        raise _cannot(exc, folder) from None
+    if any(".tmp-" in name for name in present):
+        remove_stale(folder)  # left by an import killed outright
     before = _manifest(folder) if MANIFEST in present else {}
-    written = unchanged = removed = 0
+    unchanged = 0
     notes: list[str] = []
     refused: list[str] = []
-    ours: dict[str, str] = {}
-    at = folder + os.sep
+    ours: dict[str, set[str]] = {}
+    puts: list[tuple[str, bytes]] = []
+    removes: list[str] = []
     for name, text in files.items():
-        path = at + name
         data = text.encode("utf-8")
-        old = _current(path) if name in present else None
+        old = _current(folder + os.sep + name) if name in present else None
         if old == data:
             unchanged += 1
-        elif old is None or before.get(name) == _sha(old):
-            _put(path, data)
-            written += 1
+        elif old is None or _sha(old) in before.get(name, ()):
+            puts.append((name, data))
         else:
             refused.append(f"{rel}/{name}")
             continue
-        ours[name] = _sha(data)
+        ours[name] = {_sha(data)}
     for name in sorted(before.keys() - files.keys()):
-        path = os.path.join(folder, name)
-        old = _current(path) if name in present else None
+        old = _current(folder + os.sep + name) if name in present else None
         if old is None:
             continue
-        if _sha(old) == before[name]:
-            os.remove(path)
-            removed += 1
+        if _sha(old) in before[name]:
+            removes.append(name)
         else:
-            notes.append(f"{path}: kept: edited since it was imported, and no longer imported")
-    manifest = _MANIFEST_HEAD + "".join(f"{sha}  {name}\n" for name, sha in sorted(ours.items()))
-    if MANIFEST in present:
-        _write(root, f"{rel}/{MANIFEST}", manifest)
-    elif ours:
-        _put(at + MANIFEST, manifest.encode("utf-8"))
+            why = "kept: edited since it was imported, and no longer imported"
+            notes.append(f"{folder}{os.sep}{name}: {why}")
+    final = _manifest_text(ours)
+    written = removed = 0
+    fatal = None
+    manifest = folder + os.sep + MANIFEST
+    try:
+        if puts or removes:
+            # The manifest of the day while it changes: the new pages and the old ones.
+            meanwhile = {k: set(v) for k, v in ours.items()}
+            for name in [n for n, _ in puts] + removes:
+                meanwhile.setdefault(name, set()).update(before.get(name, ()))
+            text = _manifest_text(meanwhile)
+            _put(manifest, text.encode("utf-8"))
+            present.add(MANIFEST)
+            if text == final:
+                final = ""  # (written already)
+        for name, data in puts:
+            _put(folder + os.sep + name, data)
+            written += 1
+        for name in removes:
+            path = folder + os.sep + name
+            try:
+                os.remove(path)
+            except OSError as exc:
+                raise _cannot(exc, path) from None
+            removed += 1
+        if final and (ours or MANIFEST in present):
+            _write(root, f"{rel}/{MANIFEST}", final)
+    except _Unwritable as exc:
+        fatal = str(exc)
     error = None
     if refused:
         error = (
@@ -273,19 +407,15 @@ def _write_day(root: str, date: _dt.date, files: dict[str, str]) -> _Written:
             f"write this page (or it was edited since)"
             + (f"; and {len(refused) - 1} more" if len(refused) > 1 else "")
         )
-    return _Written(written, unchanged, removed, tuple(notes), error)
+    return _Written(written, unchanged, removed, tuple(notes), error, fatal)
 
 
-def _inputs(sources: Sequence[str]) -> Iterator[str]:
-    for s in sources:
-        if os.path.isdir(s):
-            for top, dirs, names in os.walk(s):
-                dirs.sort()
-                for name in sorted(names):
-                    if name.endswith(".wiki"):
-                        yield os.path.join(top, name)
-        else:
-            yield s
+def _folder(folder: str) -> None:
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as exc:
+        where = exc.filename or folder
+        raise _Unwritable(f"cannot create directory {where}: {exc.strerror or exc}") from None
 
 
 def _write(root: str, rel: str, text: str) -> bool:
@@ -296,9 +426,13 @@ def _write(root: str, rel: str, text: str) -> bool:
     if old == data:
         return False
     if old is None:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
+        _folder(os.path.dirname(path))
     else:
-        old.decode("utf-8")  # a file that is not UTF-8 fails here, as reading it as text did
+        try:
+            old.decode("utf-8")
+        except UnicodeDecodeError:
+            # Not a page the import wrote: left as it was.
+            raise _Unwritable(f"cannot write {path}: it is not UTF-8 text") from None
     _put(path, data)
     return True
 
@@ -329,26 +463,48 @@ def _listdir(path: str) -> list[str]:
 _WRITES_PER_TASK = 256
 
 
-def _write_pages(batch: list[tuple[str, str, str]]) -> tuple[int, int]:
-    """``_write`` each (root, rel, text): the numbers of files written and left as they were."""
-    written = sum(_write(root, rel, text) for root, rel, text in batch)
-    return written, len(batch) - written
+class _Tally:
+    """What an import did so far: its summary, exact also when it is cut short."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.done = self.failed = self.skipped = self.events = 0
+        self.written = self.unchanged = self.removed = 0
+        self.days: dict[_dt.date, _DayText] = {}
+        self.chained = False
+
+    def summary(self, interrupted: bool, stopped: bool) -> str:
+        imported = self.done - self.failed - self.skipped
+        text = (
+            f"{imported} days imported ({self.events} events), {self.written} pages written, "
+            f"{self.unchanged} unchanged, {self.removed} removed, {self.failed} failed"
+        )
+        if self.skipped:
+            text += f", {self.skipped} skipped"
+        if not (interrupted or stopped):
+            return text
+        left = self.total - self.done
+        if left:
+            text += f", {left} not done"
+        if left or not self.chained:
+            text += "; import again to finish"
+        return ("interrupted: " if interrupted else "stopped: ") + text
 
 
-def _chain(root: str, changed: dict[_dt.date, _DayText], run: _Run = map) -> tuple[int, int]:
+def _chain(root: str, tally: _Tally, run: Callable[[list[_DayWrite]], Iterator[_Wrote]]) -> None:
     """Write the imported day pages and point every day page's ``Previous Day...`` link
-    at the archive's day before it; the numbers of day pages written and left as they were.
-    The imported days' pages are written by ``run`` (the import's processes), in batches;
-    each is its own file, so they never write the same one."""
-    written = unchanged = 0
+    at the archive's day before it, counting them in ``tally``. The imported days' pages
+    are written by ``run`` (the import's processes), in batches; each is its own file, so
+    they never write the same one."""
+    changed = tally.days
     days = sorted(set(_days_in(root)) | set(changed))
-    writes: list[tuple[str, str, str]] = []
+    writes: list[_DayWrite] = []
     for k, d in enumerate(days):
         previous = f"/news/{day_folder(days[k - 1])}/index.md" if k else None
         rel = f"news/{day_folder(d)}/index.md"
         imported = changed.get(d)
         if imported is not None:
-            writes.append((root, rel, imported.text(previous)))
+            writes.append(_DayWrite(root, rel, imported.text(previous)))
             continue
         try:
             page = _api.load(os.path.join(root, *rel.split("/")))
@@ -367,15 +523,27 @@ def _chain(root: str, changed: dict[_dt.date, _DayText], run: _Run = map) -> tup
             language=language,
             extra=page.extra,
         )
-        if _write(root, rel, _api.dumps(page)):
-            written += 1
-        else:
-            unchanged += 1
-    batches = [writes[k : k + _WRITES_PER_TASK] for k in range(0, len(writes), _WRITES_PER_TASK)]
-    for w, u in run(_write_pages, batches):
-        written += w
-        unchanged += u
-    return written, unchanged
+        _count_page(tally, _write(root, rel, _api.dumps(page)))
+    for w in run(writes):
+        if w.fatal is not None:
+            raise _Unwritable(w.fatal)
+        _count_page(tally, w.written)
+    tally.chained = True
+
+
+def _count_page(tally: _Tally, written: bool) -> None:
+    if written:
+        tally.written += 1
+    else:
+        tally.unchanged += 1
+
+
+def _serial(tasks: Iterable[tuple[str, str] | _DayWrite]) -> Iterator[Any]:
+    for task in tasks:
+        result = _import_one(task)
+        yield result
+        if result.fatal is not None:
+            return
 
 
 def _import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -384,79 +552,112 @@ def _import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     date = _day(args.date, parser, "--date") if args.date else None
     if "-" in args.sources and len(args.sources) > 1:
         parser.error("'-' (standard input) cannot be mixed with other sources")
-    missing = [s for s in args.sources if s != "-" and not os.path.exists(s)]
-    for s in missing:
-        print(f"newsevent: {s}: no such file or directory", file=sys.stderr)
-    if missing:
+    errors = [] if args.sources == ["-"] else _check_sources(args.sources)
+    for msg in errors:
+        _say(msg)
+    if errors:
         return _EXIT_FAILED
-    if args.sources == ["-"]:
-        try:
-            files, page = _pages(sys.stdin.buffer.read(), {}, date)
-            w = _write_day(args.output, page.date, files)
-            text = _day_text(page)
-            results: Iterator[_Read] = iter(
-                [_Read("<stdin>", text, len(files), *w[:2], w.error, w.removed, w.notes)]
-            )
-        except ParseError as exc:
-            print(f"newsevent: {exc.with_path('<stdin>')}", file=sys.stderr)
-            return _EXIT_FAILED
-        total = 1
-    else:
-        paths = list(_inputs(args.sources))
-        total = len(paths)
-    with _processes(args.jobs if total > 1 else 1) as run:
-        if args.sources != ["-"]:
-            tasks = [(p, args.output) for p in paths]
-            chunk = max(1, min(64, len(tasks) // (args.jobs * 8)))
-            results = run(_read_one, tasks, chunk)
-        return _collect(args, results, total, run)
-
-
-def _collect(args: argparse.Namespace, results: Iterator[_Read], total: int, run: _Run) -> int:
-    """Report each page read, then write and chain the day pages; the exit code."""
-    from ._cli import _Progress  # the command line's own progress bar
-
-    progress = _Progress(args.progress, sys.stderr, total)
-    done = failed = events = written = unchanged = removed = 0
-    days: dict[_dt.date, _DayText] = {}
     try:
-        for r in results:
-            done += 1
+        _prepare_dir(args.output)
+    except _Usage:
+        parser.error(f"-o {args.output}: the archive must be a directory, not a file")
+    except _Unwritable as exc:
+        _say(str(exc))
+        return _EXIT_FAILED
+    with _stop_on_signals():
+        return _run_import(args, date)
+
+
+def _run_import(args: argparse.Namespace, date: _dt.date | None) -> int:
+    """Read the days, write their pages, chain the day pages; report; the exit code."""
+    root = args.output
+    paths: list[str] = []
+    problems: list[Problem] = []
+    if args.sources != ["-"]:
+        for item in scan(args.sources, (".wiki",), _exclude(root)):
+            if isinstance(item, Problem):
+                problems.append(item)
+            else:
+                paths.append(item)
+    tally = _Tally(len(paths) + len(problems) if args.sources != ["-"] else 1)
+    progress = _Progress(args.progress, sys.stderr, tally.total)
+    for problem in problems:
+        tally.done += 1
+        if isinstance(problem.error, Skipped):
+            tally.skipped += 1
+        else:
+            tally.failed += 1
+        progress.message(_error_text(problem.error, problem.path))
+
+    def take(r: _Read | _Wrote) -> bool:
+        """Count one day read; False when the run must stop."""
+        if r.fatal is not None:
+            if isinstance(r, _Read):  # pages it wrote before it had to stop
+                tally.written += r.written
+                tally.removed += r.removed
+            fatal.append(r.fatal)
+            return False
+        assert isinstance(r, _Read)
+        _Hold.depth += 1
+        try:
+            tally.done += 1
             for note in r.notes:
                 progress.message(f"newsevent: {note}")
-            written += r.written
-            unchanged += r.unchanged
-            removed += r.removed
+            tally.written += r.written
+            tally.unchanged += r.unchanged
+            tally.removed += r.removed
             if r.error is not None or r.day is None:
-                failed += 1
+                tally.failed += 1
                 progress.message(r.error or f"{r.source}: not read")
             else:
-                events += r.events
-                days[r.day.date] = r.day
-            progress.update(done, failed)
+                tally.events += r.events
+                tally.days[r.day.date] = r.day
+            progress.update(tally.done, tally.failed)
+        finally:
+            _Hold.depth -= 1
+        _release()
+        return True
+
+    fatal: list[str] = []
+    status = _EXIT_OK
+    finished = False
+    jobs = min(args.jobs, len(paths))
+    workers = _Workers(jobs, _import_chunk) if jobs > 1 else None
+    try:
+        stream: Iterator[Any]
+        if args.sources == ["-"]:
+            stream = iter([_read_one("<stdin>", root, sys.stdin.buffer.read(), date)])
+        elif workers is not None:
+            chunk = max(1, min(64, len(paths) // (jobs * 8)))
+            stream = workers.map([(p, root) for p in paths], chunk)
+        else:
+            stream = _serial((p, root) for p in paths)
+        if all(take(r) for r in stream):
+            if workers is not None:
+                _chain(root, tally, lambda w: workers.map(w, _WRITES_PER_TASK))
+            else:
+                _chain(root, tally, _serial)
+            finished = True
+    except (KeyboardInterrupt, _Stop) as exc:
+        _ignore_signals()
+        status = _stop_status(exc)
+    except (_Unwritable, _WorkerDied) as exc:
+        fatal.append(str(exc))
     finally:
+        if workers is not None:
+            for r in workers.stop(early=not finished):
+                if isinstance(r, _Read):
+                    take(r)
+                elif r.fatal is None:
+                    _count_page(tally, r.written)
         progress.close()
-    day_written, day_unchanged = _chain(args.output, days, run)
-    written += day_written
-    unchanged += day_unchanged
-    print(
-        f"newsevent: {done - failed} days imported ({events} events), {written} pages "
-        f"written, {unchanged} unchanged, {removed} removed, {failed} failed",
-        file=sys.stderr,
-    )
-    return _EXIT_FAILED if failed else _EXIT_OK
-
-
-@contextmanager
-def _processes(jobs: int) -> Iterator[_Run]:
-    """A map over ``jobs`` processes (in order, lazily), or the built-in map for one; the
-    processes serve both the reading and the writing of day pages, and end with the block."""
-    if jobs <= 1:
-        yield lambda fn, items, chunk=1: map(fn, items)
-        return
-    ctx = get_context("spawn" if sys.platform == "win32" else "fork")
-    with ctx.Pool(jobs) as pool:
-        yield lambda fn, items, chunk=1: pool.imap(fn, items, chunksize=chunk)
+    if fatal:
+        _say(fatal[0])
+    interrupted = status != _EXIT_OK
+    _say(tally.summary(interrupted, bool(fatal)))
+    if interrupted:
+        return status
+    return _EXIT_FAILED if tally.failed or fatal else _EXIT_OK
 
 
 # ------------------------------------------------------------------ fetch
@@ -558,53 +759,104 @@ def _fetch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.error("LAST is before FIRST")
     if not 1 <= args.batch <= 50:
         parser.error("--batch must be between 1 and 50")
+    try:
+        _prepare_dir(args.output)
+    except _Usage:
+        parser.error(f"-o {args.output}: the output must be a directory, not a file")
+    except _Unwritable as exc:
+        _say(str(exc))
+        return _EXIT_FAILED
     todo = [
         d
         for d in _dates(first, last)
         if args.refresh
         or not (os.path.isfile(_target(args.output, d)) and os.path.isfile(_side(args.output, d)))
     ]
-    skipped = (last - first).days + 1 - len(todo)
-    got = missing = failed = 0
-    for k in range(0, len(todo), args.batch):
-        batch = {page_title(d): d for d in todo[k : k + args.batch]}
-        try:
-            found = _fetch_batch(batch, args)
-        except FetchError as exc:
-            failed += len(batch)
-            print(f"newsevent: {exc}", file=sys.stderr)
-            continue
-        for title, d in batch.items():
-            rev = found.get(title)
-            if not isinstance(rev, dict):
-                missing += 1
-                print(f"newsevent: {title}: no such page", file=sys.stderr)
-                continue
-            content = rev.get("slots", {}).get("main", {}).get("content", rev.get("content"))
-            if not isinstance(content, str):
-                failed += 1
-                print(f"newsevent: {title}: the answer holds no text", file=sys.stderr)
-                continue
-            data = content.encode("utf-8")
-            path = _target(args.output, d)
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            with open(path, "wb") as fh:
-                fh.write(data)
-            meta = {
-                "title": title,
-                "revision": rev.get("revid"),
-                "timestamp": rev.get("timestamp"),
-                "sha256": hashlib.sha256(data).hexdigest(),
-            }
-            with open(_side(args.output, d), "w", encoding="utf-8") as fh:
-                json.dump(meta, fh, ensure_ascii=False, indent=1)
-                fh.write("\n")
-            got += 1
-    print(
-        f"newsevent: {got} fetched, {skipped} already there, {missing} missing, {failed} failed",
-        file=sys.stderr,
+    count = _Fetched(skipped=(last - first).days + 1 - len(todo))
+    status = _EXIT_OK
+    fatal: str | None = None
+    try:
+        with _stop_on_signals():
+            for k in range(0, len(todo), args.batch):
+                _fetch_days(todo[k : k + args.batch], args, count)
+    except (KeyboardInterrupt, _Stop) as exc:
+        _ignore_signals()
+        status = _stop_status(exc)
+    except _Unwritable as exc:
+        fatal = str(exc)
+    if fatal is not None:
+        _say(fatal)
+    text = (
+        f"{count.got} fetched, {count.skipped} already there, {count.missing} missing, "
+        f"{count.failed} failed"
     )
-    return _EXIT_FAILED if failed else _EXIT_OK
+    if status != _EXIT_OK or fatal is not None:
+        left = len(todo) - count.got - count.missing - count.failed
+        how = "interrupted" if status != _EXIT_OK else "stopped"
+        text = f"{how}: {text}" + (f", {left} not done" if left else "")
+    _say(text)
+    if status != _EXIT_OK:
+        return status
+    return _EXIT_FAILED if count.failed or fatal is not None else _EXIT_OK
+
+
+@attrs.define
+class _Fetched:
+    """What a fetch did so far."""
+
+    skipped: int
+    got: int = 0
+    missing: int = 0
+    failed: int = 0
+
+
+def _fetch_days(days: list[_dt.date], args: argparse.Namespace, count: _Fetched) -> None:
+    """Download one batch of days and write each day's text and sidecar."""
+    batch = {page_title(d): d for d in days}
+    try:
+        found = _fetch_batch(batch, args)
+    except FetchError as exc:
+        count.failed += len(batch)
+        _say(str(exc))
+        return
+    for title, d in batch.items():
+        rev = found.get(title)
+        if not isinstance(rev, dict):
+            count.missing += 1
+            _say(f"{title}: no such page")
+            continue
+        content = rev.get("slots", {}).get("main", {}).get("content", rev.get("content"))
+        if not isinstance(content, str):
+            count.failed += 1
+            _say(f"{title}: the answer holds no text")
+            continue
+        data = content.encode("utf-8")
+        meta = {
+            "title": title,
+            "revision": rev.get("revid"),
+            "timestamp": rev.get("timestamp"),
+            "sha256": hashlib.sha256(data).hexdigest(),
+        }
+        side = json.dumps(meta, ensure_ascii=False, indent=1) + "\n"
+        # The text first, then its sidecar, each whole or not at all: a day counts as
+        # fetched (and is skipped when the fetch runs again) only once both are there.
+        path = _target(args.output, d)
+        _fetched_folder(os.path.dirname(path))
+        for target, body in ((path, data), (_side(args.output, d), side.encode("utf-8"))):
+            try:
+                write_bytes(target, body)
+            except OSError as exc:
+                raise _cannot(exc, target) from None
+        count.got += 1
+
+
+def _fetched_folder(folder: str) -> None:
+    """Create a folder of the fetch; in one that existed, remove the temporary files a
+    fetch killed outright left there."""
+    if os.path.isdir(folder):
+        remove_stale(folder)
+    else:
+        _folder(folder)
 
 
 def _side(out: str, d: _dt.date) -> str:
