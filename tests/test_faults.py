@@ -269,6 +269,7 @@ def test_link_loops_and_unreadable_paths_are_reported_and_the_batch_goes_on(
         (signal.SIGINT, True, "2", 130),  # Ctrl-C in a terminal reaches the whole group
         (signal.SIGINT, False, "2", 130),
         (signal.SIGTERM, False, "2", 143),
+        (signal.SIGTERM, True, "2", 143),  # a service manager stops the whole group
         (signal.SIGINT, True, "1", 130),
     ],
 )

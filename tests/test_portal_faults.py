@@ -81,6 +81,7 @@ def complete(archive: Path, clean: dict[str, bytes]) -> None:
     [
         (signal.SIGINT, True, "2", 130),  # Ctrl-C in a terminal reaches the whole group
         (signal.SIGTERM, False, "2", 143),
+        (signal.SIGTERM, True, "2", 143),  # a service manager stops the whole group
         (signal.SIGHUP, False, "2", 129),
         (signal.SIGINT, True, "1", 130),
     ],

@@ -322,15 +322,26 @@ class _WorkerDied(Exception):
     pass
 
 
+_NUDGE = 0.5  # seconds a stopping worker has to finish the page in hand
+
+
 class _WorkerState:
     idle = True  # waiting for work: SIGTERM may end the process at once
     stopping = False  # asked to stop: finish the current page, report, then end
+    asked = 0.0  # when it was asked to stop
 
 
 def _worker_stop(_signum: int, _frame: object) -> None:
-    if _WorkerState.idle or _WorkerState.stopping:  # (a second SIGTERM does not wait)
+    now = time.monotonic()
+    if _WorkerState.stopping and now - _WorkerState.asked < _NUDGE / 2:
+        # Sent to the whole process group (as a service manager stops a service), a
+        # SIGTERM reaches a worker twice at once: from there and from the main process.
+        # Only the main process's nudge, half a second on, interrupts the page in hand.
+        return
+    if _WorkerState.idle or _WorkerState.stopping:
         raise SystemExit(128 + signal.SIGTERM)  # unwinds: a temporary file being written goes
     _WorkerState.stopping = True
+    _WorkerState.asked = now
 
 
 def _serve(
@@ -522,7 +533,7 @@ class _Workers:
         nudged = False
         while live:
             spent = time.monotonic() - start
-            if spent >= 0.5 and not nudged:
+            if spent >= _NUDGE and not nudged:
                 nudged = True
                 for _, proc in live.values():
                     proc.terminate()
