@@ -453,6 +453,28 @@ def test_bodies_are_written_with_entities_or_escapes(body: str, written: str) ->
     assert _read(text) == page
 
 
+def test_bodies_ending_alike_are_each_checked_but_for_their_shared_last_paragraph() -> None:
+    # The writer checks the last paragraph of a body once for the bodies after it that end
+    # alike (the events of an imported day share their attribution): every other
+    # paragraph is still checked, and a paragraph that needs escapes is never taken as
+    # the shared one.
+    last = "From a portal, revision 7 (https://example.org/w?a=1&b=2), CC BY-SA 4.0."
+    entities = last.replace("&", "&amp;")
+    for body, written in [
+        (f"a & b\n\n{last}", f"a &amp; b\n\n{entities}"),
+        (f"_x_ & y\n\n{last}", f"\\_x\\_ & y\n\n{last}"),
+        (f"{last}\n\n_x_", f"{last}\n\n\\_x\\_"),
+        ("_x_", "\\_x\\_"),
+        ("_x_", "\\_x\\_"),
+        (f"{last}\n\n{last}", f"{entities}\n\n{entities}"),
+        (f"a & b\n\n{last}", f"a &amp; b\n\n{entities}"),
+    ]:
+        page = Event(date=DATE, title="T", body=body)
+        text = newsevent.dumps(page)
+        assert text == "### [2016-02-3](/news/2016/02/3/index.md)\n\n# T \n\n" + written + "\n\n"
+        assert _read(text) == page
+
+
 # ---------------------------------------------------------------- the formats line
 
 

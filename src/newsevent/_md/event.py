@@ -501,6 +501,13 @@ def _line_text(value: str) -> str:
     return _inline.plain_or_escaped(value)
 
 
+# The last paragraph of the last body found to read back as itself once escaped: the
+# events of a day written one after another often end alike (an imported day's
+# attribution), so that check is made once for all of them. (The escaped paragraph
+# determines the original.)
+_SAME = [""]
+
+
 def _body_md(body: str) -> str:
     if not body:
         return ""
@@ -509,10 +516,12 @@ def _body_md(body: str) -> str:
     )
     if not html.startswith("#") and "\n#" not in html:  # no line starts with "#"
         # (Escaping adds no line break: the paragraphs pair up.)
-        for p, q in zip(html.split("\n\n"), body.split("\n\n"), strict=True):
-            if _inline.text(p) != q:
+        paragraphs = html.split("\n\n")
+        for p, q in zip(paragraphs, body.split("\n\n"), strict=True):
+            if p != _SAME[0] and _inline.text(p) != q:
                 break
         else:
+            _SAME[0] = paragraphs[-1]
             return html
     out = []
     for line in body.split("\n"):
