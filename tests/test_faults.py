@@ -536,7 +536,7 @@ def test_dump_keeps_links_modes_and_devices(tmp_path: Path) -> None:
     assert sorted(os.listdir(tmp_path)) == ["fresh.json", "link.json", "real.json"]
 
 
-def test_remove_stale_takes_only_files_of_dead_processes(tmp_path: Path) -> None:
+def test_remove_stale_takes_only_temporaries_of_dead_processes(tmp_path: Path) -> None:
     gone = subprocess.Popen([sys.executable, "-c", "pass"])
     gone.wait(TIMEOUT)
     dead = tmp_path / f".a.json.tmp-{gone.pid}-0123abcd"
@@ -545,9 +545,20 @@ def test_remove_stale_takes_only_files_of_dead_processes(tmp_path: Path) -> None
     lookalike = tmp_path / f".a.json.tmp-{gone.pid}-xyz"
     for p in (dead, mine, other, lookalike):
         p.write_text("", encoding="utf-8")
+    # A folder built whole before it is renamed into place (an imported day) likewise.
+    day = tmp_path / f".3.tmp-{gone.pid}-0a0b0c0d"
+    day.mkdir()
+    (day / "x.md").write_text("# x\n", encoding="utf-8")
+    building = tmp_path / f".4.tmp-{os.getpid()}-0a0b0c0d"
+    building.mkdir()
     assert _atomic.remove_stale(str(tmp_path), "a.json") == [str(dead)]
-    assert _atomic.remove_stale(str(tmp_path)) == [str(other)]
-    assert sorted(os.listdir(tmp_path)) == sorted([mine.name, lookalike.name])
+    assert sorted(_atomic.remove_stale(str(tmp_path))) == sorted([str(other), str(day)])
+    assert sorted(os.listdir(tmp_path)) == sorted([mine.name, lookalike.name, building.name])
+    # Readers of an archive pass over such folders: they are not part of it.
+    assert [r.path for r in newsevent.iter_load(tmp_path)] == []
+    (building / "y.md").write_text(newsevent.example(), encoding="utf-8")
+    (tmp_path / "z.md").write_text(newsevent.example(), encoding="utf-8")
+    assert [r.path for r in newsevent.iter_load(tmp_path)] == [str(tmp_path / "z.md")]
 
 
 # ------------------------------------------------------------------ unwritable output

@@ -25,7 +25,6 @@ from tests.test_faults import (
     ended,
     run,
     started,
-    temps,
     tree,
     wait_until,
 )
@@ -56,9 +55,28 @@ def days(root: Path, n: int, per: int = 4, version: str = "") -> Path:
     return root
 
 
+def files(root: Path) -> list[Path]:
+    """Every file under ``root``, also while a run renames folders there."""
+    return [Path(top, name) for top, _dirs, names in os.walk(root) for name in names]
+
+
 def events(archive: Path) -> list[Path]:
-    """The event pages of an archive."""
-    return [p for p in archive.rglob("*.md") if p.name != "index.md"]
+    """The event pages of an archive (not those of a day still being built)."""
+    return [
+        p
+        for p in files(archive)
+        if p.suffix == ".md" and p.name != "index.md" and not TEMP.fullmatch(p.parent.name)
+    ]
+
+
+def temps(root: Path) -> list[Path]:
+    """Temporary files and folders under ``root``."""
+    return [
+        Path(top, name)
+        for top, dirs, names in os.walk(root)
+        for name in dirs + names
+        if TEMP.fullmatch(name)
+    ]
 
 
 def clean_import(src: Path, out: Path) -> dict[str, bytes]:
@@ -125,8 +143,9 @@ def test_a_killed_worker_stops_the_import_instead_of_hanging(tmp_path: Path) -> 
     out = tmp_path / "out"
     stuck = [{"call": "write", "match": "item-2-of-day-30", "sleep": 60}]
     with started("import", src, "-o", out, "--jobs", "2", faults=stuck) as p:
-        wait_until(lambda: any("item-2-of-day-30" in t.name for t in temps(out)))
-        temp = next(t for t in temps(out) if "item-2-of-day-30" in t.name)
+        # A new day is built in a temporary folder, renamed into place once whole.
+        wait_until(lambda: any("item-2-of-day-30" in f.name for f in files(out)))
+        (temp,) = (f.parent for f in files(out) if "item-2-of-day-30" in f.name)
         m = TEMP.fullmatch(temp.name)
         assert m is not None
         os.kill(int(m[2]), signal.SIGKILL)
@@ -170,18 +189,18 @@ def test_a_full_disk_stops_the_import_with_one_message(tmp_path: Path, jobs: str
     r = run("import", src, "-o", out, "--jobs", jobs, faults=full)
     assert r.returncode == 1
     first, second = r.stderr.splitlines()
-    # The 14th write of a process: the third page of its third day (a day writes its
-    # manifest, then its four pages).
+    # The 14th write of a process: the fourth page of its third day (a new day writes
+    # its four pages, then its manifest, in a folder renamed into place once complete).
     assert re.fullmatch(
         rf"newsevent: cannot write {re.escape(str(out))}/news/2020/01/\d+/"
-        r"item-2-of-day-\d+-in-a-place\.md: No space left on device",
+        r"item-3-of-day-\d+-in-a-place\.md: No space left on device",
         first,
     ), first
     s = STOPPED.fullmatch(second)
     assert s is not None and s[1] == "stopped", second
     assert int(s[4]) == len(events(out))
     if jobs == "1":
-        assert (s[2], s[3], s[4], s[5]) == ("2", "8", "10", "38")
+        assert (s[2], s[3], s[4], s[5]) == ("2", "8", "8", "38")
     assert temps(out) == []
     clean = clean_import(src, tmp_path / "clean")
     complete(out, clean)
@@ -247,7 +266,7 @@ def test_a_day_folder_that_cannot_be_made_stops_the_import(tmp_path: Path) -> No
     src = days(tmp_path / "in", 3)
     out = tmp_path / "out"
     folder = out / "news" / "2020" / "01" / "2"
-    deny = [{"call": "mkdir", "match": str(folder), "errno": errno.EACCES}]
+    deny = [{"call": "mkdir", "match": f"{folder.parent}/.2.tmp-", "errno": errno.EACCES}]
     r = run("import", src, "-o", out, faults=deny)
     assert r.returncode == 1
     assert r.stderr.splitlines() == [
@@ -300,9 +319,11 @@ def test_a_named_pipe_where_a_page_goes_stops_the_import_without_waiting(
 
 
 class _Slow(http.server.BaseHTTPRequestHandler):
-    """Answers every title with a day page, after ``delay`` seconds."""
+    """Answers every title with a day page; while ``held`` names a title asked for, only
+    once the test lets it go (``release``)."""
 
-    delay = 0.0
+    held = ""
+    release = threading.Event()
 
     def log_message(self, *args: object) -> None:
         pass
@@ -311,8 +332,9 @@ class _Slow(http.server.BaseHTTPRequestHandler):
         import json
         import urllib.parse
 
-        time.sleep(self.delay)
         query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+        if self.held and self.held in query["titles"][0]:
+            self.release.wait(TIMEOUT)
         pages = [
             {
                 "title": t,
@@ -335,12 +357,15 @@ class _Slow(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def slow_api() -> Iterator[str]:
+    _Slow.release.clear()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Slow)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/w/api.php"
     finally:
+        _Slow.held = ""
+        _Slow.release.set()
         server.shutdown()
         server.server_close()
         thread.join(5)
@@ -371,14 +396,14 @@ def test_a_fetch_killed_mid_write_leaves_no_part_and_resumes(slow_api: str, tmp_
 
 def test_an_interrupted_fetch_says_what_it_did(slow_api: str, tmp_path: Path) -> None:
     out = tmp_path / "wikitext"
-    _Slow.delay = 0.3
+    _Slow.held = "2026 January 3"  # the second request waits: the fetch is stopped there
     try:
         with started(*fetch_args(slow_api, out)) as p:
             wait_until(lambda: (out / "2026" / "01" / "2026-01-02.json").exists())
             os.killpg(p.pid, signal.SIGINT)
             _, err = p.communicate(timeout=TIMEOUT)
     finally:
-        _Slow.delay = 0.0
+        _Slow.release.set()
     assert p.returncode == 130
     assert (
         err

@@ -3,7 +3,8 @@
 A reader of the target sees the old file or the complete new one, never a part. The
 temporary file is named ``.NAME.tmp-PID-XXXXXXXX`` (PID: the writing process), is removed
 when writing fails or the process is interrupted, and can only be left behind by a process
-killed outright (``kill -9``, power loss); :func:`remove_stale` removes those.
+killed outright (``kill -9``, power loss); :func:`remove_stale` removes those. A folder
+built whole before it is renamed into place (an imported day's) is named the same way.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import errno
 import os
 import random
 import re
+import shutil
 import stat
 from collections.abc import Callable
 
@@ -200,8 +202,14 @@ def _alive(pid: int) -> bool:
         return True
 
 
+def is_temp(name: str) -> bool:
+    """Whether ``name`` is a temporary file's (or folder's) name of :mod:`newsevent`."""
+    return _TEMP.match(name) is not None
+
+
 def remove_stale(folder: str, name: str | None = None) -> list[str]:
-    """Remove temporary files in ``folder`` left by processes that no longer run.
+    """Remove temporary files in ``folder`` left by processes that no longer run, and
+    temporary folders (the import builds a new day's folder in one).
 
     With ``name``, only those of the target ``name``. Returns the removed paths.
     """
@@ -217,9 +225,14 @@ def remove_stale(folder: str, name: str | None = None) -> list[str]:
             if m is None or (prefix is not None and not entry.name.startswith(prefix)):
                 continue
             try:
-                if _alive(int(m.group(2))) or not entry.is_file(follow_symlinks=False):
+                if _alive(int(m.group(2))):
                     continue
-                os.unlink(entry.path)
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path)
+                elif entry.is_file(follow_symlinks=False):
+                    os.unlink(entry.path)
+                else:
+                    continue
             except OSError:
                 continue
             removed.append(entry.path)

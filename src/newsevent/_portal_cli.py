@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import stat
 import sys
 import time
@@ -305,12 +306,7 @@ def _put(path: str, data: bytes) -> None:
     except OSError as exc:
         raise _cannot(exc, path) from None
     try:
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-        finally:
-            os.close(fd)
+        _fill(fd, data)
         os.replace(temp, path)
     except BaseException as exc:
         try:
@@ -337,9 +333,9 @@ def _write_day(root: str, date: _dt.date, files: dict[str, str]) -> _Written:
     try:
         present = set(os.listdir(folder))
     except FileNotFoundError:
-        present = set()
         if files:
-            _folder(folder)
+            _new_day(folder, files)
+        return _Written(len(files), 0, 0, (), None)
     except OSError as exc:
         raise _cannot(exc, folder) from None
     if any(".tmp-" in name for name in present):
@@ -408,6 +404,61 @@ def _write_day(root: str, date: _dt.date, files: dict[str, str]) -> _Written:
             + (f"; and {len(refused) - 1} more" if len(refused) > 1 else "")
         )
     return _Written(written, unchanged, removed, tuple(notes), error, fatal)
+
+
+_CLEARED: set[str] = set()  # month folders this process has cleared of stale temporaries
+
+
+def _new_day(folder: str, files: dict[str, str]) -> None:
+    """Write the event pages and manifest of a day the archive does not have yet into a
+    temporary folder beside the day's, renamed into place once complete: the day appears
+    whole or not at all, at the cost of one rename rather than one per page. Raises
+    :class:`_Unwritable` (the temporary folder removed) when it cannot be written."""
+    month = os.path.dirname(folder)
+    if month not in _CLEARED:
+        remove_stale(month)  # a day half-built by an import killed outright
+        _CLEARED.add(month)
+    temp = temp_path(folder)
+    target = folder
+    try:
+        try:
+            os.mkdir(temp)
+        except FileNotFoundError:
+            _folder(month)
+            os.mkdir(temp)
+    except OSError as exc:
+        raise _Unwritable(f"cannot create directory {folder}: {exc.strerror or exc}") from None
+    try:
+        ours: dict[str, set[str]] = {}
+        for name, text in files.items():
+            target = folder + os.sep + name
+            data = text.encode("utf-8")
+            _create(temp + os.sep + name, data)
+            ours[name] = {_sha(data)}
+        target = folder + os.sep + MANIFEST
+        _create(temp + os.sep + MANIFEST, _manifest_text(ours).encode("utf-8"))
+        target = folder
+        os.rename(temp, folder)
+    except BaseException as exc:
+        shutil.rmtree(temp, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise _cannot(exc, target) from None
+        raise
+
+
+def _create(path: str, data: bytes) -> None:
+    """Create the new file ``path`` (in a folder nobody else writes) with ``data``."""
+    _fill(os.open(path, _NEW, 0o666), data)
+
+
+def _fill(fd: int, data: bytes) -> None:
+    """Write ``data`` to the new file ``fd`` and close it."""
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
 
 
 def _folder(folder: str) -> None:

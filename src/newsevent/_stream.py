@@ -10,6 +10,7 @@ from typing import IO, NamedTuple
 import attrs
 
 from ._api import FORMATS, load
+from ._atomic import is_temp
 from ._errors import ParseError
 from ._model import Page
 
@@ -124,7 +125,8 @@ def _walk(
             if inodes and entry.inode() in inodes and _excluded(entry, exclude):
                 continue
             if entry.is_dir(follow_symlinks=False):
-                yield from _walk(path, wanted, exclude, inodes)
+                if not is_temp(entry.name):  # (a folder being built, or left half-built)
+                    yield from _walk(path, wanted, exclude, inodes)
                 continue
             page = os.path.splitext(entry.name)[1].lower() in wanted
             if entry.is_file(follow_symlinks=False):
