@@ -262,6 +262,20 @@ def test_an_unwritable_archive_fails_before_any_page_is_read(
     assert r.stderr == "newsevent: " + message.format(out=out) + "\n"
 
 
+@pytest.mark.parametrize(("command", "first"), [("import", "in"), ("fetch", "2020-01-01")])
+def test_an_output_that_is_a_file_fails_before_anything_is_read(
+    tmp_path: Path, command: str, first: str
+) -> None:
+    days(tmp_path / "in", 1)
+    out = tmp_path / "out"
+    out.write_text("", encoding="utf-8")
+    source = str(tmp_path / first) if command == "import" else first
+    r = run(command, source, "-o", out)
+    assert r.returncode == 1
+    assert r.stderr == f"newsevent: cannot create output directory {out}: File exists\n"
+    assert out.read_text(encoding="utf-8") == ""
+
+
 def test_a_day_folder_that_cannot_be_made_stops_the_import(tmp_path: Path) -> None:
     src = days(tmp_path / "in", 3)
     out = tmp_path / "out"

@@ -608,15 +608,23 @@ def _import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         _say(msg)
     if errors:
         return _EXIT_FAILED
-    try:
-        _prepare_dir(args.output)
-    except _Usage:
-        parser.error(f"-o {args.output}: the archive must be a directory, not a file")
-    except _Unwritable as exc:
-        _say(str(exc))
+    if not _ready(args.output, parser):
         return _EXIT_FAILED
     with _stop_on_signals():
         return _run_import(args, date)
+
+
+def _ready(out: str, parser: argparse.ArgumentParser) -> bool:
+    """Create the output folder and prove it takes a file, before any work is done;
+    False (the reason said) when it cannot be written."""
+    try:
+        _prepare_dir(out)
+    except _Usage:
+        parser.error(f"-o {out}: the output must be a directory, not a file")
+    except _Unwritable as exc:
+        _say(str(exc))
+        return False
+    return True
 
 
 def _run_import(args: argparse.Namespace, date: _dt.date | None) -> int:
@@ -810,12 +818,7 @@ def _fetch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.error("LAST is before FIRST")
     if not 1 <= args.batch <= 50:
         parser.error("--batch must be between 1 and 50")
-    try:
-        _prepare_dir(args.output)
-    except _Usage:
-        parser.error(f"-o {args.output}: the output must be a directory, not a file")
-    except _Unwritable as exc:
-        _say(str(exc))
+    if not _ready(args.output, parser):
         return _EXIT_FAILED
     todo = [
         d
