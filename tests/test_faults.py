@@ -595,19 +595,20 @@ def test_a_full_disk_mid_run_gives_one_message(tmp_path: Path, jobs: str) -> Non
     assert temps(out) == []
 
 
-@pytest.mark.parametrize(
-    ("fault", "message"),
-    [
-        (
-            {"call": "mkdir", "errno": errno.EACCES},
-            "cannot create output directory {out}: Permission denied",
-        ),
-        (
-            {"call": "open", "errno": errno.EROFS},
-            "cannot write to output directory {out}: Read-only file system",
-        ),
-    ],
-)
+# An output folder that cannot be made, or made but not written: the fault and the message.
+UNWRITABLE_OUTPUTS = [
+    (
+        {"call": "mkdir", "errno": errno.EACCES},
+        "cannot create output directory {out}: Permission denied",
+    ),
+    (
+        {"call": "open", "errno": errno.EROFS},
+        "cannot write to output directory {out}: Read-only file system",
+    ),
+]
+
+
+@pytest.mark.parametrize(("fault", "message"), UNWRITABLE_OUTPUTS)
 def test_an_unwritable_output_directory_gives_one_message(
     tmp_path: Path, fault: dict[str, object], message: str
 ) -> None:

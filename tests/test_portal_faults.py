@@ -21,6 +21,7 @@ import pytest
 from tests.test_faults import (
     TEMP,
     TIMEOUT,
+    UNWRITABLE_OUTPUTS,
     children,
     ended,
     run,
@@ -237,19 +238,7 @@ def test_a_day_stopped_halfway_is_still_the_imports_own(tmp_path: Path) -> None:
     assert tree(out) == clean_import(third, tmp_path / "clean")
 
 
-@pytest.mark.parametrize(
-    ("fault", "message"),
-    [
-        (
-            {"call": "mkdir", "errno": errno.EACCES},
-            "cannot create output directory {out}: Permission denied",
-        ),
-        (
-            {"call": "open", "errno": errno.EROFS},
-            "cannot write to output directory {out}: Read-only file system",
-        ),
-    ],
-)
+@pytest.mark.parametrize(("fault", "message"), UNWRITABLE_OUTPUTS)
 def test_an_unwritable_archive_fails_before_any_page_is_read(
     tmp_path: Path, fault: dict[str, object], message: str
 ) -> None:
