@@ -8,28 +8,41 @@ import collections
 import itertools
 import os
 import signal
-import stat
 import sys
-import threading
-import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
 from functools import partial
-from multiprocessing import get_all_start_methods, get_context
-from multiprocessing.connection import Connection, wait
-from typing import IO, Any, NamedTuple
+from typing import NamedTuple
 
 from . import _api, _commands, _json, _md
 from . import json as _json_module
-from ._atomic import AtomicWriter, remove_stale, temp_path, write_bytes
+from ._atomic import AtomicWriter, remove_stale, write_bytes
 from ._errors import ParseError
 from ._model import Page
-from ._stream import SUFFIXES, Problem, Skipped, iter_load, kind, load_regular, scan
+from ._runs import (
+    Hold,
+    Progress,
+    Stop,
+    Unwritable,
+    Usage,
+    WorkerDied,
+    Workers,
+    WorkerState,
+    check_sources,
+    error_text,
+    exclude,
+    ignore_signals,
+    prepare_dir,
+    release,
+    say,
+    stop_on_signals,
+    stop_status,
+    why,
+)
+from ._stream import SUFFIXES, Problem, Skipped, iter_load, load_regular, scan
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 SUFFIX = {name: fmt.suffixes[0] for name, fmt in _api.FORMATS.items()}  # .md, .json, …
 FORMAT_NAMES = sorted(_api.FORMATS)
-_SIGNALS = [getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)]
 
 
 def usable_cores() -> int:
@@ -137,86 +150,11 @@ def _render(page: Page, fmt: str, indent: int | None, canonical: bool = False) -
     return _api.dumps(page, fmt)
 
 
-def _why(exc: OSError) -> str:
-    """An OSError's cause in words ("No space left on device")."""
-    return exc.strerror or str(exc)
-
-
-def _error_text(exc: BaseException, path: str) -> str:
-    if isinstance(exc, ParseError):
-        return str(exc if exc.path else exc.with_path(path))
-    if isinstance(exc, Skipped):
-        return str(exc)
-    if isinstance(exc, OSError):
-        where = exc.filename if isinstance(exc.filename, str) and exc.filename else path
-        return f"{where}: {_why(exc)}"
-    return f"{path}: {exc}"
-
-
 def _write_error(exc: OSError, target: str) -> str:
     where = exc.filename if isinstance(exc.filename, str) and exc.filename else target
     if os.path.basename(where).startswith("."):  # a temporary file: name the target
         where = target
-    return f"cannot write {where}: {_why(exc)}"
-
-
-class _Stop(BaseException):
-    """A signal asking the command to stop (SIGINT arrives as KeyboardInterrupt)."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-
-class _Hold:
-    """While a result is written out and counted, a stop signal waits until both are done,
-    so that the summary counts exactly what was written."""
-
-    depth = 0
-    pending: int | None = None
-
-
-def _raise_stop(signum: int, _frame: object) -> None:
-    if _Hold.depth:
-        _Hold.pending = signum
-        return
-    if signum == signal.SIGINT:
-        raise KeyboardInterrupt
-    raise _Stop(signum)
-
-
-def _release() -> None:
-    """Act on a stop signal that came while held."""
-    signum, _Hold.pending = _Hold.pending, None
-    if signum is not None:
-        _raise_stop(signum, None)
-
-
-@contextmanager
-def _stop_on_signals() -> Iterator[None]:
-    """SIGTERM and SIGHUP unwind like Ctrl-C, so temporary files are removed."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    old = {s: signal.getsignal(s) for s in _SIGNALS}
-    for s in _SIGNALS:
-        signal.signal(s, _raise_stop)
-    try:
-        yield
-    finally:
-        for s, handler in old.items():
-            signal.signal(s, handler if handler is not None else signal.SIG_DFL)
-
-
-def _ignore_signals() -> None:
-    """Once the command is stopping, a second Ctrl-C must not cut the cleanup short."""
-    if threading.current_thread() is threading.main_thread():
-        for s in _SIGNALS:
-            signal.signal(s, signal.SIG_IGN)
-
-
-def _stop_status(exc: BaseException) -> int:
-    return 128 + (exc.signum if isinstance(exc, _Stop) else signal.SIGINT)
+    return f"cannot write {where}: {why(exc)}"
 
 
 # ------------------------------------------------------------------ convert
@@ -299,7 +237,7 @@ def _convert_one(task: _Task) -> _Done:
     except Skipped as exc:
         return _Done(task.source, SKIPPED, None, str(exc))
     except (ParseError, OSError) as exc:
-        return _Done(task.source, FAILED, None, _error_text(exc, task.source))
+        return _Done(task.source, FAILED, None, error_text(exc, task.source))
     except Exception as exc:  # a bug: report it against the file and go on
         msg = f"{task.source}: internal error: {type(exc).__name__}: {exc}"
         return _Done(task.source, FAILED, None, msg)
@@ -310,72 +248,12 @@ def _convert_one(task: _Task) -> _Done:
         _folder(target)
     except OSError as exc:
         where = exc.filename or os.path.dirname(target)
-        return _Done(task.source, UNWRITABLE, None, f"cannot create directory {where}: {_why(exc)}")
+        return _Done(task.source, UNWRITABLE, None, f"cannot create directory {where}: {why(exc)}")
     try:
         write_bytes(target, data, durable=task.durable)
     except OSError as exc:
         return _Done(task.source, UNWRITABLE, None, _write_error(exc, target))
     return _Done(task.source, DONE)
-
-
-class _WorkerDied(Exception):
-    pass
-
-
-_NUDGE = 0.5  # seconds a stopping worker has to finish the page in hand
-
-
-class _WorkerState:
-    idle = True  # waiting for work: SIGTERM may end the process at once
-    stopping = False  # asked to stop: finish the current page, report, then end
-    asked = 0.0  # when it was asked to stop
-
-
-def _worker_stop(_signum: int, _frame: object) -> None:
-    now = time.monotonic()
-    if _WorkerState.stopping and now - _WorkerState.asked < _NUDGE / 2:
-        # Sent to the whole process group (as a service manager stops a service), a
-        # SIGTERM reaches a worker twice at once: from there and from the main process.
-        # Only the main process's nudge, half a second on, interrupts the page in hand.
-        return
-    if _WorkerState.idle or _WorkerState.stopping:
-        raise SystemExit(128 + signal.SIGTERM)  # unwinds: a temporary file being written goes
-    _WorkerState.stopping = True
-    _WorkerState.asked = now
-
-
-def _serve(
-    conn: Connection,
-    inherited: list[Connection],
-    work: Callable[[Any], list[Any]],
-    start: Callable[[], object] | None,
-) -> None:
-    """A worker process: hand each chunk the main process sends to ``work`` and send back
-    its results, until told to stop. ``start`` runs once, first.
-
-    ``work`` ends a chunk early when :attr:`_WorkerState.stopping` is set (SIGTERM from the
-    main process) and after a result that must stop the run (an output that cannot be
-    written).
-    """
-    for other in inherited:
-        other.close()  # so that each worker sees end-of-file when the main process is gone
-    for s in _SIGNALS:  # the main process decides when to stop, and says so with SIGTERM
-        signal.signal(s, _worker_stop if s == signal.SIGTERM else signal.SIG_IGN)
-    if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGNALS)
-    if start is not None:
-        start()
-    try:
-        while not _WorkerState.stopping:
-            _WorkerState.idle = True
-            job = conn.recv()
-            _WorkerState.idle = False
-            if job is None:
-                return
-            index, tasks = job
-            conn.send((index, work(tasks)))
-    except (EOFError, OSError):
-        return  # the main process is gone
 
 
 def _convert_chunk(tasks: list[_Task] | tuple[_Task, list[str]], join: bool) -> list[_Done]:
@@ -390,7 +268,7 @@ def _convert_chunk(tasks: list[_Task] | tuple[_Task, list[str]], join: bool) -> 
     done = []
     for task in tasks:
         done.append(_convert_one(task))
-        if _WorkerState.stopping or done[-1].status == UNWRITABLE:
+        if WorkerState.stopping or done[-1].status == UNWRITABLE:
             break
     return _joined(done) if join else done
 
@@ -415,233 +293,12 @@ def _alike(result: _Done) -> tuple[str, bool] | None:
     return None if result.message is not None else (result.status, result.text is None)
 
 
-class _Workers:
-    """Worker processes running ``work`` on chunks of tasks (see :func:`_serve`); results
-    come back in task order.
-
-    A worker that dies makes the run stop with an error rather than wait for it. When the
-    run stops early, each worker finishes the task in hand and reports it before it ends.
-    """
-
-    def __init__(
-        self,
-        jobs: int,
-        work: Callable[[Any], list[Any]],
-        start: Callable[[], object] | None = None,
-    ) -> None:
-        fork = "fork" in get_all_start_methods()
-        ctx = get_context("fork") if fork else get_context("spawn")
-        pipes = [ctx.Pipe() for _ in range(jobs)]
-        self.conns = [mine for mine, _ in pipes]
-        self.procs: list[Any] = []
-        self.ready: dict[int, list[Any]] = {}  # chunks received, not yet handed on
-        self.busy: dict[Connection, collections.deque[int]] = {
-            c: collections.deque() for c in self.conns
-        }
-        masked = hasattr(signal, "pthread_sigmask")
-        if masked:  # a signal before a worker set its handlers would kill it untidily
-            old = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
-        try:
-            try:
-                for _, theirs in pipes:
-                    # A forked worker holds copies of every pipe end; it closes all but its own.
-                    inherited = [c for p in pipes for c in p if c is not theirs] if fork else []
-                    args = (theirs, inherited, work, start)
-                    proc = ctx.Process(target=_serve, args=args, daemon=True)
-                    proc.start()
-                    self.procs.append(proc)
-            finally:
-                for _, theirs in pipes:
-                    theirs.close()
-                if masked:  # a signal that came meanwhile is raised here
-                    signal.pthread_sigmask(signal.SIG_SETMASK, old)
-        except BaseException:
-            self.stop(early=True)
-            raise
-
-    def _receive(self, conn: Connection) -> None:
-        index, results = conn.recv()
-        self.busy[conn].remove(index)
-        self.ready[index] = results
-
-    def map(self, tasks: Iterable[Any], chunk: int, alike: bool = False) -> Iterator[Any]:
-        """Run ``tasks`` in chunks of ``chunk``, taken from it as workers need them;
-        yield the results in task order.
-
-        ``alike``: the tasks differ only in their source; a chunk travels as its first task
-        and the sources, not as a task per page to pickle and unpickle.
-        """
-        source = iter(tasks)
-        sent = given = 0
-        more = True
-        window = 4 * len(self.conns)  # chunks in flight or waiting: memory stays bounded
-
-        def feed(conn: Connection, most: int = 2) -> None:
-            nonlocal sent, more
-            while more and len(self.busy[conn]) < most and sent - given < window:
-                # Small chunks first, so that every worker starts at once.
-                part = list(itertools.islice(source, min(chunk, 4 << sent)))
-                if not part:
-                    more = False
-                    return
-                conn.send((sent, (part[0], [t.source for t in part]) if alike else part))
-                self.busy[conn].append(sent)
-                sent += 1
-
-        for conn in self.conns:
-            feed(conn, 1)  # one chunk each to begin with: results come back the sooner
-        procs = dict(zip(self.conns, self.procs, strict=True))
-        sentinels = {p.sentinel: c for c, p in procs.items()}
-        while more or given < sent:
-            if given in self.ready:
-                results = self.ready.pop(given)
-                given += 1
-                yield from results
-                for conn in self.conns:
-                    feed(conn)
-                continue
-            for obj in wait([*self.conns, *sentinels]):
-                conn = obj if isinstance(obj, Connection) else sentinels[obj]
-                try:
-                    while conn.poll():  # what a worker sent before it ended still counts
-                        self._receive(conn)
-                except (EOFError, OSError):  # (a connection reset by a killed worker)
-                    pass
-                if not isinstance(obj, Connection) or not procs[conn].is_alive():
-                    procs[conn].join(1.0)
-                    code = procs[conn].exitcode
-                    how = f"signal {-code}" if code is not None and code < 0 else f"status {code}"
-                    raise _WorkerDied(f"a worker process ended unexpectedly ({how})")
-                feed(conn)
-
-    def stop(self, early: bool = False) -> list[Any]:
-        """End the workers; return what they did that :meth:`map` has not handed on.
-
-        ``early``: the run is cut short; each worker finishes the page in hand (a second
-        SIGTERM after half a second interrupts it, SIGKILL ends it after a second).
-        """
-        for conn, proc in zip(self.conns, self.procs, strict=False):
-            try:
-                if early:
-                    proc.terminate()
-                else:
-                    conn.send(None)
-            except OSError:
-                proc.terminate()
-        start = time.monotonic()
-        live = {p.sentinel: (c, p) for c, p in zip(self.conns, self.procs, strict=False)}
-        nudged = False
-        while live:
-            spent = time.monotonic() - start
-            if spent >= _NUDGE and not nudged:
-                nudged = True
-                for _, proc in live.values():
-                    proc.terminate()
-            if spent >= 1.0:
-                for _, proc in live.values():
-                    proc.kill()
-            for obj in wait([*live, *(c for c, _ in live.values())], timeout=0.1):
-                if isinstance(obj, Connection):
-                    try:
-                        while obj.poll():
-                            self._receive(obj)
-                    except (EOFError, OSError):
-                        pass
-                elif obj in live:
-                    conn, proc = live.pop(obj)
-                    proc.join()
-                    try:
-                        while conn.poll():
-                            self._receive(conn)
-                    except (EOFError, OSError):
-                        pass
-        for conn in self.conns:
-            conn.close()
-        late = [r for index in sorted(self.ready) for r in self.ready[index]]
-        self.ready.clear()
-        return late
-
-
 def _serial(tasks: list[_Task]) -> Iterator[_Done]:
     for task in tasks:
         result = _convert_one(task)
         yield result
         if result.status == UNWRITABLE:
             return
-
-
-class _Progress:
-    """A one-line progress bar on a terminal; silent otherwise."""
-
-    def __init__(self, mode: str, stream: IO[str], total: int) -> None:
-        self.stream = stream
-        self.total = total
-        self.on = total > 1 and self.wanted(mode, stream)
-        self.last = 0.0
-
-    @staticmethod
-    def wanted(mode: str, stream: IO[str]) -> bool:
-        # auto: only for a person watching a terminal, never when output is piped.
-        return mode == "always" or (mode == "auto" and stream.isatty() and sys.stdout.isatty())
-
-    def update(self, done: int, failed: int) -> None:
-        now = time.monotonic()
-        if not self.on or (now - self.last < 0.1 and done != self.total):
-            return
-        self.last = now
-        width = 30
-        bar = "#" * (width * done // self.total)
-        tail = f", {failed} failed" if failed else ""
-        self.stream.write(f"\r[{bar:.<{width}}] {done}/{self.total}{tail}")
-        self.stream.flush()
-
-    def message(self, text: str) -> None:
-        if self.on:
-            self.stream.write("\r\x1b[K")
-        print(text, file=self.stream)
-
-    def close(self) -> None:
-        if self.on:
-            self.stream.write("\n")
-            self.stream.flush()
-
-
-def _say(text: str) -> None:
-    print(f"newsevent: {text}", file=sys.stderr)
-
-
-class _Usage(Exception):
-    pass
-
-
-class _Unwritable(Exception):
-    pass
-
-
-def _exclude(path: str) -> set[tuple[int, int]]:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return set()
-    return {(st.st_dev, st.st_ino)}
-
-
-def _prepare_dir(out: str) -> None:
-    """Create the output folder and prove it takes a file, before any work is done."""
-    try:
-        os.makedirs(out, exist_ok=True)
-    except OSError as exc:
-        where = exc.filename or out
-        raise _Unwritable(f"cannot create output directory {where}: {_why(exc)}") from None
-    if not os.path.isdir(out):
-        raise _Usage(f"output {out!r} is a file; several inputs need an output directory")
-    probe = temp_path(os.path.join(out, "probe"))
-    try:
-        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        os.unlink(probe)
-    except OSError as exc:
-        raise _Unwritable(f"cannot write to output directory {out}: {_why(exc)}") from None
-    remove_stale(out)
 
 
 def _prepare_parent(target: str) -> None:
@@ -651,8 +308,8 @@ def _prepare_parent(target: str) -> None:
             os.makedirs(folder, exist_ok=True)
         except OSError as exc:
             where = exc.filename or folder
-            msg = f"cannot create directory {where} for {target}: {_why(exc)}"
-            raise _Unwritable(msg) from None
+            msg = f"cannot create directory {where} for {target}: {why(exc)}"
+            raise Unwritable(msg) from None
     remove_stale(folder or ".", os.path.basename(target))
 
 
@@ -668,17 +325,17 @@ def _prepare(args: argparse.Namespace) -> _Setup:
     many = len(sources) > 1 or any(os.path.isdir(s) for s in sources)
     to_dir = args.output is not None and not args.jsonl and many
     if many and args.output is None and not args.jsonl:
-        raise _Usage("several inputs or a directory need -o DIR or --jsonl")
+        raise Usage("several inputs or a directory need -o DIR or --jsonl")
     if to_dir and os.path.isfile(args.output):
-        raise _Usage(f"output {args.output!r} is a file; several inputs need an output directory")
+        raise Usage(f"output {args.output!r} is a file; several inputs need an output directory")
     if args.update and (args.output is None or args.jsonl):
-        raise _Usage("--update needs -o (an output file or directory to compare with)")
+        raise Usage("--update needs -o (an output file or directory to compare with)")
     if to_dir:
-        _prepare_dir(args.output)
+        prepare_dir(args.output)
     elif args.output is not None:
         _prepare_parent(args.output)
-    exclude = _exclude(args.output) if args.output is not None else set()
-    return _Setup(to_dir, exclude, to_dir or (args.output is not None and not args.jsonl))
+    output = exclude(args.output) if args.output is not None else set()
+    return _Setup(to_dir, output, to_dir or (args.output is not None and not args.jsonl))
 
 
 def _walk(args: argparse.Namespace, setup: _Setup) -> Iterator[_Task | Problem]:
@@ -728,26 +385,6 @@ def _plan(args: argparse.Namespace, setup: _Setup) -> tuple[list[_Task], list[Pr
     return tasks, problems
 
 
-def _check_sources(sources: list[str]) -> list[str]:
-    """Why named sources cannot be read: missing, or special files (which may block)."""
-    errors = []
-    for s in sources:
-        try:
-            mode = os.stat(s).st_mode
-        except FileNotFoundError:
-            errors.append(f"{s}: no such file or directory")
-            continue
-        except OSError as exc:
-            errors.append(f"{s}: {_why(exc)}")
-            continue
-        if not (stat.S_ISDIR(mode) or stat.S_ISREG(mode)):
-            errors.append(
-                f"{s}: {kind(mode)}, not a regular file; refused "
-                "(read standard input with '-' instead)"
-            )
-    return errors
-
-
 class _Out:
     """Where converted text goes: standard output or one file written atomically."""
 
@@ -756,14 +393,14 @@ class _Out:
         try:
             self.file = AtomicWriter(path) if path is not None else None
         except OSError as exc:
-            raise _Unwritable(_write_error(exc, str(path))) from None
+            raise Unwritable(_write_error(exc, str(path))) from None
 
     def write(self, data: bytes) -> None:
         if self.file is not None:
             try:
                 self.file.write(data)
             except OSError as exc:
-                raise _Unwritable(_write_error(exc, str(self.path))) from None
+                raise Unwritable(_write_error(exc, str(self.path))) from None
         else:
             _stdout(data)
 
@@ -780,7 +417,7 @@ class _Out:
             try:
                 self.file.commit()
             except OSError as exc:
-                raise _Unwritable(_write_error(exc, str(self.path))) from None
+                raise Unwritable(_write_error(exc, str(self.path))) from None
         else:
             self.file.discard()
 
@@ -817,9 +454,9 @@ def _stdout(text: str | bytes | None) -> None:
     except BrokenPipeError:
         raise _PipeClosed from None
     except OSError as exc:
-        raise _Unwritable(f"cannot write standard output: {_why(exc)}") from None
+        raise Unwritable(f"cannot write standard output: {why(exc)}") from None
     except UnicodeEncodeError as exc:
-        raise _Unwritable(
+        raise Unwritable(
             f"cannot write standard output: its encoding, {exc.encoding}, cannot hold "
             f"{exc.object[exc.start]!r}; write to a file with -o, or set PYTHONIOENCODING=utf-8"
         ) from None
@@ -831,11 +468,11 @@ def _utf8_stdout() -> bool:
 
 def _stdin(args: argparse.Namespace) -> int:
     if args.update:
-        raise _Usage("--update needs a source file to compare with, not standard input")
+        raise Usage("--update needs a source file to compare with, not standard input")
     try:
         page = _api.loads(sys.stdin.buffer.read(), args.from_)
     except ParseError as exc:
-        _say(_error_text(exc, "<stdin>"))
+        say(error_text(exc, "<stdin>"))
         return EXIT_FAILED
     text = _render(page, args.to, None if args.jsonl else args.indent, args.canonical)
     if args.output and not args.jsonl:
@@ -843,7 +480,7 @@ def _stdin(args: argparse.Namespace) -> int:
         try:
             write_bytes(args.output, text.encode("utf-8"))
         except OSError as exc:
-            raise _Unwritable(_write_error(exc, args.output)) from None
+            raise Unwritable(_write_error(exc, args.output)) from None
     else:
         _stdout(text)
         _stdout(None)
@@ -852,9 +489,9 @@ def _stdin(args: argparse.Namespace) -> int:
 
 def _convert(args: argparse.Namespace) -> int:
     if args.canonical and args.to != "markdown":
-        raise _Usage("--canonical goes with --to markdown")
+        raise Usage("--canonical goes with --to markdown")
     if args.jsonl and args.to != "json":
-        raise _Usage("--jsonl writes JSON: use it with --to json")
+        raise Usage("--jsonl writes JSON: use it with --to json")
     if args.to == "parquet":
         from . import _parquet_cli
 
@@ -862,12 +499,12 @@ def _convert(args: argparse.Namespace) -> int:
     if args.sources == ["-"]:
         return _stdin(args)
     if "-" in args.sources:
-        raise _Usage("'-' (standard input) cannot be mixed with other sources")
+        raise Usage("'-' (standard input) cannot be mixed with other sources")
     if args.jobs < 1:
-        raise _Usage("--jobs must be at least 1")
-    errors = _check_sources(args.sources)
+        raise Usage("--jobs must be at least 1")
+    errors = check_sources(args.sources)
     for msg in errors:
-        _say(msg)
+        say(msg)
     if errors:
         return EXIT_FAILED
     setup = _prepare(args)
@@ -877,7 +514,7 @@ def _convert(args: argparse.Namespace) -> int:
     lazy = (
         args.jsonl
         and args.jobs > 1
-        and not _Progress.wanted(args.progress, sys.stderr)
+        and not Progress.wanted(args.progress, sys.stderr)
         and any(os.path.isdir(s) for s in args.sources)
     )
     walk = _Walked()
@@ -885,7 +522,7 @@ def _convert(args: argparse.Namespace) -> int:
     def report(problem: Problem) -> None:
         walk.problems += 1
         count[SKIPPED if isinstance(problem.error, Skipped) else FAILED] += 1
-        progress.message(_error_text(problem.error, problem.path))
+        progress.message(error_text(problem.error, problem.path))
 
     def tasks() -> Iterator[_Task]:
         for item in _walk(args, setup):
@@ -899,11 +536,11 @@ def _convert(args: argparse.Namespace) -> int:
     if lazy:
         _set_inputs(frozenset())
         plan: list[_Task] = []
-        progress = _Progress(args.progress, sys.stderr, 0)
+        progress = Progress(args.progress, sys.stderr, 0)
     else:
         plan, problems = _plan(args, setup)
         walk.tasks, walk.ended = len(plan), True
-        progress = _Progress(args.progress, sys.stderr, len(plan))
+        progress = Progress(args.progress, sys.stderr, len(plan))
         for problem in problems:
             report(problem)
 
@@ -920,14 +557,14 @@ def _convert(args: argparse.Namespace) -> int:
             return False
         if late and result.text is not None:
             return True  # converted after the stop, never written out: not done
-        _Hold.depth += 1
+        Hold.depth += 1
         try:
             if result.text is not None and out is not None:
                 out.write(result.text)  # (counted once written)
             count[result.status] += result.pages
         finally:
-            _Hold.depth -= 1
-        _release()
+            Hold.depth -= 1
+        release()
         if result.message is not None:
             progress.message(result.message)
         if progress.on:
@@ -935,7 +572,7 @@ def _convert(args: argparse.Namespace) -> int:
         return True
 
     jobs = args.jobs if lazy else min(args.jobs, len(plan))
-    workers: _Workers | None = None
+    workers: Workers | None = None
     if args.jsonl:
         out = _Out(args.output)  # (its temporary file is removed in the finally below)
     elif plan and plan[0].target is None:
@@ -945,13 +582,13 @@ def _convert(args: argparse.Namespace) -> int:
     join = out is None or out.path is not None or _utf8_stdout()
     try:
         if lazy:
-            workers = _Workers(
+            workers = Workers(
                 jobs, partial(_convert_chunk, join=join), partial(_set_inputs, frozenset())
             )
             stream = workers.map(tasks(), 64, not setup.writes)
         elif jobs > 1:
             start = partial(_set_inputs, frozenset(_INPUTS))
-            workers = _Workers(jobs, partial(_convert_chunk, join=join), start)
+            workers = Workers(jobs, partial(_convert_chunk, join=join), start)
             size = max(1, min(64, len(plan) // (jobs * 8)))
             stream = workers.map(plan, size, not setup.writes)
         else:
@@ -959,13 +596,13 @@ def _convert(args: argparse.Namespace) -> int:
         finished = all(take(result) for result in stream)
         if out is not None and finished:
             out.finish(keep=True)
-    except (KeyboardInterrupt, _Stop) as exc:
-        _ignore_signals()
-        status = _stop_status(exc)
-    except (_Unwritable, _WorkerDied) as exc:
+    except (KeyboardInterrupt, Stop) as exc:
+        ignore_signals()
+        status = stop_status(exc)
+    except (Unwritable, WorkerDied) as exc:
         fatal = str(exc)
     except _PipeClosed:
-        _ignore_signals()
+        ignore_signals()
         closed = True
     finally:
         if workers is not None:
@@ -978,11 +615,11 @@ def _convert(args: argparse.Namespace) -> int:
         _quiet_stdout()
         return 128 + getattr(signal, "SIGPIPE", 13)
     if fatal is not None:
-        _say(fatal)
+        say(fatal)
     interrupted = status != EXIT_OK
     if walk.tasks != 1 or count[FAILED] or interrupted:
         text = _summary(count, walk.tasks + walk.problems, interrupted, fatal is not None, out)
-        _say(text if walk.ended else text + ", the rest of the inputs not looked at")
+        say(text if walk.ended else text + ", the rest of the inputs not looked at")
     if interrupted:
         return status
     return EXIT_FAILED if count[FAILED] or fatal is not None else EXIT_OK
@@ -1034,24 +671,24 @@ def _validate(args: argparse.Namespace) -> int:
         if not os.path.exists(p):
             print(f"{p}: no such file or directory")
             return EXIT_FAILED
-    errors = _check_sources(args.paths)
+    errors = check_sources(args.paths)
     for msg in errors:
-        _say(msg)
+        say(msg)
     if errors:
         return EXIT_FAILED
     count = bad = 0
     try:
         for result in iter_load(args.paths, format=args.from_):
             if isinstance(result.error, Skipped):
-                _say(str(result.error))
+                say(str(result.error))
                 continue
             count += 1
             if result.error is not None:
                 bad += 1
-                print(_error_text(result.error, result.path))
-    except (KeyboardInterrupt, _Stop) as exc:
-        _say(f"interrupted: {count} checked, {bad} with problems")
-        return _stop_status(exc)
+                print(error_text(result.error, result.path))
+    except (KeyboardInterrupt, Stop) as exc:
+        say(f"interrupted: {count} checked, {bad} with problems")
+        return stop_status(exc)
     print(f"newsevent: {count} checked, {bad} with problems", file=sys.stderr)
     return EXIT_FAILED if bad or count == 0 else EXIT_OK
 
@@ -1070,7 +707,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return _site.run(args)
     try:
-        with _stop_on_signals():
+        with stop_on_signals():
             if args.command == "example":
                 _stdout(_render(_api.parse(_api.example()), args.to, args.indent))
             elif args.command == "schema":
@@ -1086,14 +723,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _convert(args)
             _stdout(None)
             return EXIT_OK
-    except _Usage as exc:
+    except Usage as exc:
         parser.error(str(exc))
-    except _Unwritable as exc:
-        _say(str(exc))
+    except Unwritable as exc:
+        say(str(exc))
         return EXIT_FAILED
     except _PipeClosed:
         _quiet_stdout()
         return 128 + getattr(signal, "SIGPIPE", 13)
-    except (KeyboardInterrupt, _Stop) as exc:
-        _say("interrupted")
-        return _stop_status(exc)
+    except (KeyboardInterrupt, Stop) as exc:
+        say("interrupted")
+        return stop_status(exc)

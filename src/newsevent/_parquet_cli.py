@@ -14,18 +14,10 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from . import _cli
-from ._cli import (
-    EXIT_FAILED,
-    EXIT_OK,
-    _error_text,
-    _Progress,
-    _say,
-    _Stop,
-    _Usage,
-    _WorkerDied,
-)
+from . import _runs
+from ._cli import EXIT_FAILED, EXIT_OK
 from ._errors import ParseError
+from ._runs import Progress, Stop, Usage, WorkerDied, error_text, say
 from ._stream import SUFFIXES, Loaded, Problem, Skipped, load_regular, scan
 
 Chunk = tuple[Any, int, list[tuple[str, BaseException]]]  # tables, pages read, failures
@@ -70,11 +62,11 @@ def _serve(conn: Connection, fmt: str | None, root: str, inherited: list[Connect
         return  # the main process is gone
 
 
-def _died(proc: BaseProcess) -> _WorkerDied:
+def _died(proc: BaseProcess) -> WorkerDied:
     proc.join(1.0)
     code = proc.exitcode
     how = f"signal {-code}" if code is not None and code < 0 else f"status {code}"
-    return _WorkerDied(f"a worker process ended unexpectedly ({how})")
+    return WorkerDied(f"a worker process ended unexpectedly ({how})")
 
 
 def _send(conn: Connection, proc: BaseProcess, chunk: list[str] | None) -> None:
@@ -157,29 +149,29 @@ def _once(paths: list[str]) -> list[str]:
 def convert(args: argparse.Namespace) -> int:
     """Run ``convert --to parquet`` with parsed arguments; return the exit code."""
     if "-" in args.sources:
-        raise _Usage("--to parquet reads files and directories, not standard input")
+        raise Usage("--to parquet reads files and directories, not standard input")
     if args.output is None:
-        raise _Usage("--to parquet needs -o DIR (the dataset's folder)")
+        raise Usage("--to parquet needs -o DIR (the dataset's folder)")
     if args.update:
-        raise _Usage("--update does not apply to --to parquet: a dataset is written whole")
+        raise Usage("--update does not apply to --to parquet: a dataset is written whole")
     if args.jobs < 1:
-        raise _Usage("--jobs must be at least 1")
+        raise Usage("--jobs must be at least 1")
     if os.path.exists(args.output) and not os.path.isdir(args.output):
-        raise _Usage(f"output {args.output!r} is a file; --to parquet writes a directory")
+        raise Usage(f"output {args.output!r} is a file; --to parquet writes a directory")
     try:
         from . import _arrow
     except ImportError:
-        raise _Usage(INSTALL_HINT) from None
-    errors = _cli._check_sources(args.sources)
+        raise Usage(INSTALL_HINT) from None
+    errors = _runs.check_sources(args.sources)
     for msg in errors:
-        _say(msg)
+        say(msg)
     if errors:
         return EXIT_FAILED
     # A dataset folder inside an input folder is not read back as input.
-    found = list(scan(args.sources, SUFFIXES, _cli._exclude(args.output)))
+    found = list(scan(args.sources, SUFFIXES, _runs.exclude(args.output)))
     paths = _once([item for item in found if isinstance(item, str)])
     problems = [Loaded(path=p.path, error=p.error) for p in found if isinstance(p, Problem)]
-    progress = _Progress(args.progress, sys.stderr, len(paths) + len(problems))
+    progress = Progress(args.progress, sys.stderr, len(paths) + len(problems))
     count: collections.Counter[str] = collections.Counter()
     root = archive_root(args.sources)
     jobs = min(args.jobs, len(paths))
@@ -189,7 +181,7 @@ def convert(args: argparse.Namespace) -> int:
             count["converted"] += 1
             return
         count["skipped" if isinstance(error, Skipped) else "failed"] += 1
-        progress.message(_error_text(error, path))
+        progress.message(error_text(error, path))
 
     def results() -> Iterator[Loaded]:
         loaded = (_load((p, args.from_)) for p in paths)
@@ -219,10 +211,10 @@ def convert(args: argparse.Namespace) -> int:
             _arrow.write_batches(chunks(), args.output)
         else:
             _arrow.write_dataset(results(), args.output, root=root)
-    except (KeyboardInterrupt, _Stop) as exc:
-        _cli._ignore_signals()
-        status = _cli._stop_status(exc)
-    except _WorkerDied as exc:
+    except (KeyboardInterrupt, Stop) as exc:
+        _runs.ignore_signals()
+        status = _runs.stop_status(exc)
+    except WorkerDied as exc:
         status = EXIT_FAILED
         failure = str(exc)
     except OSError as exc:  # the output: the inputs' errors are results
@@ -234,11 +226,11 @@ def convert(args: argparse.Namespace) -> int:
     if count["skipped"]:
         summary += f", {count['skipped']} skipped"
     if failure:
-        _say(failure)
-        _say(f"stopped: {summary}; no dataset written in {args.output}")
+        say(failure)
+        say(f"stopped: {summary}; no dataset written in {args.output}")
         return status
     if status != EXIT_OK:
-        _say(f"interrupted: {summary}; no dataset written in {args.output}")
+        say(f"interrupted: {summary}; no dataset written in {args.output}")
         return status
-    _say(summary)
+    say(summary)
     return EXIT_FAILED if count["failed"] else EXIT_OK

@@ -20,31 +20,31 @@ import attrs
 
 from . import _api
 from ._atomic import remove_stale, temp_path, write_bytes
-from ._cli import (
-    _check_sources,
-    _error_text,
-    _exclude,
-    _Hold,
-    _ignore_signals,
-    _prepare_dir,
-    _Progress,
-    _release,
-    _say,
-    _Stop,
-    _stop_on_signals,
-    _stop_status,
-    _Unwritable,
-    _Usage,
-    _WorkerDied,
-    _Workers,
-    _WorkerState,
-)
 from ._errors import ParseError
 from ._md.day import day_parts, dumps_day, previous_line
 from ._md.event import dumps as dumps_event
 from ._md.listing import edition
 from ._model import DayPage, Language, day_folder
 from ._portal import page_title, read
+from ._runs import (
+    Hold,
+    Progress,
+    Stop,
+    Unwritable,
+    Usage,
+    WorkerDied,
+    Workers,
+    WorkerState,
+    check_sources,
+    error_text,
+    exclude,
+    ignore_signals,
+    prepare_dir,
+    release,
+    say,
+    stop_on_signals,
+    stop_status,
+)
 from ._stream import Problem, Skipped, kind, scan
 
 _DATE_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})\.wiki$")
@@ -159,10 +159,10 @@ def _pages(
     return files, day.day
 
 
-def _cannot(exc: OSError, path: str) -> _Unwritable:
+def _cannot(exc: OSError, path: str) -> Unwritable:
     """The error that stops the run when ``path`` cannot be written (or read, to compare);
     it names ``path``, never the temporary file that stood for it."""
-    return _Unwritable(f"cannot write {path}: {exc.strerror or exc}")
+    return Unwritable(f"cannot write {path}: {exc.strerror or exc}")
 
 
 def _read_one(
@@ -191,7 +191,7 @@ def _read_one(
         return _Read(path, None, 0, 0, 0, f"{path}: {exc.strerror or exc}")
     try:
         w = _write_day(root, day.date, files)
-    except _Unwritable as exc:
+    except Unwritable as exc:
         return _Read(path, None, 0, 0, 0, None, fatal=str(exc))
     if w.fatal is not None:  # what was written before counts
         return _Read(path, None, 0, w.written, 0, None, w.removed, w.notes, w.fatal)
@@ -202,7 +202,7 @@ def _read_one(
 def _write_page(task: _DayWrite) -> _Wrote:
     try:
         return _Wrote(_write(task.root, task.rel, task.text))
-    except _Unwritable as exc:
+    except Unwritable as exc:
         return _Wrote(False, str(exc))
 
 
@@ -214,11 +214,11 @@ def _import_one(task: tuple[str, str] | _DayWrite) -> _Read | _Wrote:
 
 
 def _import_chunk(tasks: list[tuple[str, str] | _DayWrite]) -> list[_Read | _Wrote]:
-    """A worker process's share of the import (see ``_cli._serve``)."""
+    """A worker process's share of the import (see ``_runs._serve``)."""
     done: list[_Read | _Wrote] = []
     for task in tasks:
         done.append(_import_one(task))
-        if _WorkerState.stopping or done[-1].fatal is not None:
+        if WorkerState.stopping or done[-1].fatal is not None:
             break
     return done
 
@@ -274,7 +274,7 @@ _NEW |= getattr(os, "O_CLOEXEC", 0)
 def _current(path: str) -> bytes | None:
     """The bytes of a file, or None when there is none. (Bytes, not text: a file that is
     not UTF-8 is never equal to a page, and its sha256 never the one of a page written.)
-    Anything but a regular file there cannot be replaced: :class:`_Unwritable`."""
+    Anything but a regular file there cannot be replaced: :class:`Unwritable`."""
     try:
         fd = os.open(path, _READ)
     except FileNotFoundError:
@@ -284,7 +284,7 @@ def _current(path: str) -> bytes | None:
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise _Unwritable(f"cannot write {path}: {kind(st.st_mode)}, not a regular file")
+            raise Unwritable(f"cannot write {path}: {kind(st.st_mode)}, not a regular file")
         chunks = []
         want = st.st_size + 1  # one more: a file that grew is read to its end
         while chunk := os.read(fd, want):
@@ -394,7 +394,7 @@ def _write_day(root: str, date: _dt.date, files: dict[str, str]) -> _Written:
             removed += 1
         if final and (ours or MANIFEST in present):
             _write(root, f"{rel}/{MANIFEST}", final)
-    except _Unwritable as exc:
+    except Unwritable as exc:
         fatal = str(exc)
     error = None
     if refused:
@@ -413,7 +413,7 @@ def _new_day(folder: str, files: dict[str, str]) -> None:
     """Write the event pages and manifest of a day the archive does not have yet into a
     temporary folder beside the day's, renamed into place once complete: the day appears
     whole or not at all, at the cost of one rename rather than one per page. Raises
-    :class:`_Unwritable` (the temporary folder removed) when it cannot be written."""
+    :class:`Unwritable` (the temporary folder removed) when it cannot be written."""
     month = os.path.dirname(folder)
     if month not in _CLEARED:
         remove_stale(month)  # a day half-built by an import killed outright
@@ -427,7 +427,7 @@ def _new_day(folder: str, files: dict[str, str]) -> None:
             _folder(month)
             os.mkdir(temp)
     except OSError as exc:
-        raise _Unwritable(f"cannot create directory {folder}: {exc.strerror or exc}") from None
+        raise Unwritable(f"cannot create directory {folder}: {exc.strerror or exc}") from None
     try:
         ours: dict[str, set[str]] = {}
         for name, text in files.items():
@@ -466,7 +466,7 @@ def _folder(folder: str) -> None:
         os.makedirs(folder, exist_ok=True)
     except OSError as exc:
         where = exc.filename or folder
-        raise _Unwritable(f"cannot create directory {where}: {exc.strerror or exc}") from None
+        raise Unwritable(f"cannot create directory {where}: {exc.strerror or exc}") from None
 
 
 def _write(root: str, rel: str, text: str) -> bool:
@@ -483,7 +483,7 @@ def _write(root: str, rel: str, text: str) -> bool:
             old.decode("utf-8")
         except UnicodeDecodeError:
             # Not a page the import wrote: left as it was.
-            raise _Unwritable(f"cannot write {path}: it is not UTF-8 text") from None
+            raise Unwritable(f"cannot write {path}: it is not UTF-8 text") from None
     _put(path, data)
     return True
 
@@ -577,7 +577,7 @@ def _chain(root: str, tally: _Tally, run: Callable[[list[_DayWrite]], Iterator[_
         _count_page(tally, _write(root, rel, _api.dumps(page)))
     for w in run(writes):
         if w.fatal is not None:
-            raise _Unwritable(w.fatal)
+            raise Unwritable(w.fatal)
         _count_page(tally, w.written)
     tally.chained = True
 
@@ -603,14 +603,14 @@ def _import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     date = _day(args.date, parser, "--date") if args.date else None
     if "-" in args.sources and len(args.sources) > 1:
         parser.error("'-' (standard input) cannot be mixed with other sources")
-    errors = [] if args.sources == ["-"] else _check_sources(args.sources)
+    errors = [] if args.sources == ["-"] else check_sources(args.sources)
     for msg in errors:
-        _say(msg)
+        say(msg)
     if errors:
         return _EXIT_FAILED
     if not _ready(args.output, parser):
         return _EXIT_FAILED
-    with _stop_on_signals():
+    with stop_on_signals():
         return _run_import(args, date)
 
 
@@ -618,11 +618,11 @@ def _ready(out: str, parser: argparse.ArgumentParser) -> bool:
     """Create the output folder and prove it takes a file, before any work is done;
     False (the reason said) when it cannot be written."""
     try:
-        _prepare_dir(out)
-    except _Usage:
+        prepare_dir(out)
+    except Usage:
         parser.error(f"-o {out}: the output must be a directory, not a file")
-    except _Unwritable as exc:
-        _say(str(exc))
+    except Unwritable as exc:
+        say(str(exc))
         return False
     return True
 
@@ -633,20 +633,20 @@ def _run_import(args: argparse.Namespace, date: _dt.date | None) -> int:
     paths: list[str] = []
     problems: list[Problem] = []
     if args.sources != ["-"]:
-        for item in scan(args.sources, (".wiki",), _exclude(root)):
+        for item in scan(args.sources, (".wiki",), exclude(root)):
             if isinstance(item, Problem):
                 problems.append(item)
             else:
                 paths.append(item)
     tally = _Tally(len(paths) + len(problems) if args.sources != ["-"] else 1)
-    progress = _Progress(args.progress, sys.stderr, tally.total)
+    progress = Progress(args.progress, sys.stderr, tally.total)
     for problem in problems:
         tally.done += 1
         if isinstance(problem.error, Skipped):
             tally.skipped += 1
         else:
             tally.failed += 1
-        progress.message(_error_text(problem.error, problem.path))
+        progress.message(error_text(problem.error, problem.path))
 
     def take(r: _Read | _Wrote) -> bool:
         """Count one day read; False when the run must stop."""
@@ -657,7 +657,7 @@ def _run_import(args: argparse.Namespace, date: _dt.date | None) -> int:
             fatal.append(r.fatal)
             return False
         assert isinstance(r, _Read)
-        _Hold.depth += 1
+        Hold.depth += 1
         try:
             tally.done += 1
             for note in r.notes:
@@ -673,15 +673,15 @@ def _run_import(args: argparse.Namespace, date: _dt.date | None) -> int:
                 tally.days[r.day.date] = r.day
             progress.update(tally.done, tally.failed)
         finally:
-            _Hold.depth -= 1
-        _release()
+            Hold.depth -= 1
+        release()
         return True
 
     fatal: list[str] = []
     status = _EXIT_OK
     finished = False
     jobs = min(args.jobs, len(paths))
-    workers = _Workers(jobs, _import_chunk) if jobs > 1 else None
+    workers = Workers(jobs, _import_chunk) if jobs > 1 else None
     try:
         stream: Iterator[Any]
         if args.sources == ["-"]:
@@ -697,10 +697,10 @@ def _run_import(args: argparse.Namespace, date: _dt.date | None) -> int:
             else:
                 _chain(root, tally, _serial)
             finished = True
-    except (KeyboardInterrupt, _Stop) as exc:
-        _ignore_signals()
-        status = _stop_status(exc)
-    except (_Unwritable, _WorkerDied) as exc:
+    except (KeyboardInterrupt, Stop) as exc:
+        ignore_signals()
+        status = stop_status(exc)
+    except (Unwritable, WorkerDied) as exc:
         fatal.append(str(exc))
     finally:
         if workers is not None:
@@ -711,9 +711,9 @@ def _run_import(args: argparse.Namespace, date: _dt.date | None) -> int:
                     _count_page(tally, r.written)
         progress.close()
     if fatal:
-        _say(fatal[0])
+        say(fatal[0])
     interrupted = status != _EXIT_OK
-    _say(tally.summary(interrupted, bool(fatal)))
+    say(tally.summary(interrupted, bool(fatal)))
     if interrupted:
         return status
     return _EXIT_FAILED if tally.failed or fatal else _EXIT_OK
@@ -830,16 +830,16 @@ def _fetch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     status = _EXIT_OK
     fatal: str | None = None
     try:
-        with _stop_on_signals():
+        with stop_on_signals():
             for k in range(0, len(todo), args.batch):
                 _fetch_days(todo[k : k + args.batch], args, count)
-    except (KeyboardInterrupt, _Stop) as exc:
-        _ignore_signals()
-        status = _stop_status(exc)
-    except _Unwritable as exc:
+    except (KeyboardInterrupt, Stop) as exc:
+        ignore_signals()
+        status = stop_status(exc)
+    except Unwritable as exc:
         fatal = str(exc)
     if fatal is not None:
-        _say(fatal)
+        say(fatal)
     text = (
         f"{count.got} fetched, {count.skipped} already there, {count.missing} missing, "
         f"{count.failed} failed"
@@ -848,7 +848,7 @@ def _fetch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         left = len(todo) - count.got - count.missing - count.failed
         how = "interrupted" if status != _EXIT_OK else "stopped"
         text = f"{how}: {text}" + (f", {left} not done" if left else "")
-    _say(text)
+    say(text)
     if status != _EXIT_OK:
         return status
     return _EXIT_FAILED if count.failed or fatal is not None else _EXIT_OK
@@ -871,18 +871,18 @@ def _fetch_days(days: list[_dt.date], args: argparse.Namespace, count: _Fetched)
         found = _fetch_batch(batch, args)
     except FetchError as exc:
         count.failed += len(batch)
-        _say(str(exc))
+        say(str(exc))
         return
     for title, d in batch.items():
         rev = found.get(title)
         if not isinstance(rev, dict):
             count.missing += 1
-            _say(f"{title}: no such page")
+            say(f"{title}: no such page")
             continue
         content = rev.get("slots", {}).get("main", {}).get("content", rev.get("content"))
         if not isinstance(content, str):
             count.failed += 1
-            _say(f"{title}: the answer holds no text")
+            say(f"{title}: the answer holds no text")
             continue
         data = content.encode("utf-8")
         meta = {

@@ -18,24 +18,23 @@ import argparse
 import datetime as _dt
 import hashlib
 import json
-import multiprocessing
 import os
 import posixpath
 import re
-import signal
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
-from multiprocessing.connection import Connection, wait
+from functools import partial
 from typing import IO, Any, NamedTuple
 from urllib.parse import quote, unquote, urlsplit
 
 from lxml.html.builder import E
 
-from . import _html, _json, _xml
+from . import _html, _json, _runs, _xml
 from ._atomic import remove_stale, write_bytes
 from ._errors import ParseError
 from ._model import Editorial, Event, Page
+from ._runs import Workers, WorkerState
 from ._stream import Problem, Skipped, scan
 
 MANIFEST = ".newsevent-site.json"
@@ -183,7 +182,6 @@ def render(page: Page, key: str, resolver: Resolver, opinion: bool) -> tuple[str
 
 _STATE: dict[str, Any] = {}
 _CLEANED: set[str] = set()  # output folders this process has rid of stale temporary files
-_SIGNALS = [getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)]
 
 
 def _outputs(out: str, key: str) -> list[str]:
@@ -249,125 +247,15 @@ def _api_load(data: bytes, source: str) -> Page:
     return placed(page, source) if isinstance(page, Editorial) else page
 
 
-class WorkerDied(Exception):
-    """A worker process ended without being asked to."""
-
-
-def _worker_exit(_signum: int, _frame: object) -> None:
-    # Unwinds: the temporary file being written is removed, the target left as it was.
-    raise SystemExit(128 + signal.SIGTERM)
-
-
-def _serve(conn: Connection, inherited: list[Connection]) -> None:
-    """A worker process: build the chunks of pages the main process sends."""
-    for other in inherited:
-        other.close()  # so that each worker sees end-of-file when the main process is gone
-    for s in _SIGNALS:  # the main process decides when to stop, and says so with SIGTERM
-        signal.signal(s, _worker_exit if s == signal.SIGTERM else signal.SIG_IGN)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGNALS)
-    try:
-        while True:
-            job = conn.recv()
-            if job is None:
-                return
-            index, tasks = job
-            done = []
-            for task in tasks:
-                done.append(build_page(task))
-                if done[-1].unwritable is not None:
-                    break
-            conn.send((index, done))
-    except (EOFError, OSError):
-        return  # the main process is gone
-
-
-class _Pool:
-    """Forked worker processes building chunks of pages; results come back in task order.
-
-    A worker that ends unexpectedly stops the run with :class:`WorkerDied` rather than
-    leave it waiting. :meth:`stop` ends the workers within a second.
-    """
-
-    def __init__(self, jobs: int, state: dict[str, Any]) -> None:
-        _STATE.update(state)  # (the forked workers inherit it)
-        ctx = multiprocessing.get_context("fork")
-        pipes = [ctx.Pipe() for _ in range(jobs)]
-        self.conns = [mine for mine, _ in pipes]
-        self.procs: list[Any] = []
-        # A signal before a worker set its handlers would end it untidily: held until then.
-        old = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
-        try:
-            for _, theirs in pipes:
-                inherited = [c for pair in pipes for c in pair if c is not theirs]
-                proc = ctx.Process(target=_serve, args=(theirs, inherited), daemon=True)
-                proc.start()
-                self.procs.append(proc)
-        finally:
-            for _, theirs in pipes:
-                theirs.close()
-            signal.pthread_sigmask(signal.SIG_SETMASK, old)  # a signal held is raised here
-
-    def map(self, tasks: list[tuple[str, str]], chunk: int) -> Iterator[Built]:
-        """Build ``tasks`` in chunks of ``chunk``; yield the results in task order."""
-        chunks = [tasks[i : i + chunk] for i in range(0, len(tasks), chunk)]
-        ready: dict[int, list[Built]] = {}
-        busy = dict.fromkeys(self.conns, 0)
-        procs = dict(zip(self.conns, self.procs, strict=True))
-        sentinels = {p.sentinel: c for c, p in procs.items()}
-        sent = given = 0
-        window = 4 * len(self.conns)  # chunks in flight or waiting: memory stays bounded
-
-        def feed(conn: Connection) -> None:
-            nonlocal sent
-            while busy[conn] < 2 and sent < len(chunks) and sent - given < window:
-                conn.send((sent, chunks[sent]))
-                busy[conn] += 1
-                sent += 1
-
-        for conn in self.conns:
-            feed(conn)
-        while given < len(chunks):
-            if given in ready:
-                yield from ready.pop(given)
-                given += 1
-                for conn in self.conns:
-                    feed(conn)
-                continue
-            for obj in wait([*self.conns, *sentinels]):
-                conn = obj if isinstance(obj, Connection) else sentinels[obj]
-                try:
-                    while conn.poll():  # what a worker sent before it ended still counts
-                        index, results = conn.recv()
-                        ready[index] = results
-                        busy[conn] -= 1
-                except (EOFError, OSError):
-                    pass
-                if not isinstance(obj, Connection) or not procs[conn].is_alive():
-                    procs[conn].join(1.0)
-                    code = procs[conn].exitcode
-                    how = f"signal {-code}" if code is not None and code < 0 else f"status {code}"
-                    raise WorkerDied(f"a worker process ended unexpectedly ({how})")
-                feed(conn)
-
-    def stop(self, early: bool) -> None:
-        """End the workers: at once when ``early`` (SIGTERM, then SIGKILL after a second)."""
-        for conn, proc in zip(self.conns, self.procs, strict=True):
-            try:
-                if early:
-                    proc.terminate()
-                else:
-                    conn.send(None)
-            except OSError:
-                proc.terminate()
-        deadline = time.monotonic() + (1.0 if early else 10.0)
-        for proc in self.procs:
-            proc.join(max(0.0, deadline - time.monotonic()))
-        for proc in self.procs:
-            if proc.is_alive():
-                proc.kill()
-                proc.join()
-        for conn in self.conns:
-            conn.close()
+def _build_chunk(tasks: list[tuple[str, str]]) -> list[Built]:
+    """A worker process's chunk of pages (see ``_runs.Workers``): built in turn until one
+    cannot be written or the worker is asked to stop."""
+    done = []
+    for task in tasks:
+        done.append(build_page(task))
+        if WorkerState.stopping or done[-1].unwritable is not None:
+            break
+    return done
 
 
 def _serial(tasks: list[tuple[str, str]], state: dict[str, Any]) -> Iterator[Built]:
@@ -512,9 +400,28 @@ class Builder:
         self.rendered = len(tasks)
         gone = sorted(set(old_pages) - keys)
         state = {"out": out, "resolver": resolver, "opinion": has_opinion}
-        pool: _Pool | None = None
+        pool: Workers | None = None
         finished = False
         bar = _Bar(self.progress, len(tasks))
+
+        def take(result: Built) -> None:
+            self.written += result.written
+            if result.unwritable is not None:
+                raise Unwritable(result.unwritable)
+            self.done += 1
+            if result.error is not None:
+                self.failed += 1
+                bar.message(result.error, self.report)
+            else:
+                resolved = [resolver.page(u, result.key) for u in result.urls]
+                manifest[result.key] = {
+                    "digest": result.digest,
+                    "urls": list(result.urls),
+                    "resolved": resolved,
+                    "outside": result.outside,
+                }
+            bar.update(self.done)
+
         try:
             for key in gone:
                 for path in _outputs(out, key):
@@ -524,27 +431,12 @@ class Builder:
                 old_pages.pop(key)
             jobs = min(self.jobs, len(tasks))
             if jobs > 1:
-                pool = _Pool(jobs, state)
+                pool = Workers(jobs, _build_chunk, partial(_STATE.update, state))
                 stream = pool.map(tasks, max(1, min(32, len(tasks) // (jobs * 8))))
             else:
                 stream = _serial(tasks, state)
             for result in stream:
-                self.written += result.written
-                if result.unwritable is not None:
-                    raise Unwritable(result.unwritable)
-                self.done += 1
-                if result.error is not None:
-                    self.failed += 1
-                    bar.message(result.error, self.report)
-                else:
-                    resolved = [resolver.page(u, result.key) for u in result.urls]
-                    manifest[result.key] = {
-                        "digest": result.digest,
-                        "urls": list(result.urls),
-                        "resolved": resolved,
-                        "outside": result.outside,
-                    }
-                bar.update(self.done)
+                take(result)
             bar.close()
             try:
                 self.written += _write(os.path.join(out, STYLE), STYLESHEET.encode("utf-8"))
@@ -559,7 +451,10 @@ class Builder:
             raise
         finally:
             if pool is not None:
-                pool.stop(early=not finished)
+                # Pages the workers finished after the stop are whole: remembered as built.
+                for result in pool.stop(early=not finished):
+                    if result.unwritable is None:
+                        take(result)
             bar.close()
             if not finished:
                 # Remembered as built: the pages done now and those that were current. A
@@ -708,7 +603,6 @@ class _Bar:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``newsevent site``: the fault rules are those of ``convert`` (docs/cli.md)."""
-    from . import _cli
     from .feeds import _absolute_base
 
     archive, out = args.archive, args.output
@@ -724,7 +618,7 @@ def run(args: argparse.Namespace) -> int:
     if os.path.exists(out) and not os.path.isdir(out):
         print(f"newsevent: cannot write {out}: a file, not a folder", file=sys.stderr)
         return _EXIT_FAILED
-    errors = _cli._check_sources([archive])
+    errors = _runs.check_sources([archive])
     if not errors and not os.path.isdir(archive):
         errors = [f"{archive}: not a directory"]
     if errors:
@@ -743,18 +637,18 @@ def run(args: argparse.Namespace) -> int:
         base_url=args.base_url,
     )
     status, why = _EXIT_OK, None
-    with _cli._stop_on_signals():
+    with _runs.stop_on_signals():
         try:
             try:
-                _cli._prepare_dir(out)
-            except (_cli._Unwritable, _cli._Usage) as exc:
+                _runs.prepare_dir(out)
+            except (_runs.Unwritable, _runs.Usage) as exc:
                 print(f"newsevent: {exc}", file=sys.stderr)
                 return _EXIT_FAILED
-            summary = builder.run(on_stop=_cli._ignore_signals)
-        except (KeyboardInterrupt, _cli._Stop) as exc:
-            status = _cli._stop_status(exc)
+            summary = builder.run(on_stop=_runs.ignore_signals)
+        except (KeyboardInterrupt, _runs.Stop) as exc:
+            status = _runs.stop_status(exc)
             why = "interrupted"
-        except (Unwritable, WorkerDied) as exc:
+        except (Unwritable, _runs.WorkerDied) as exc:
             print(f"newsevent: {exc}", file=sys.stderr)
             status, why = _EXIT_FAILED, "stopped"
         except OSError as exc:
