@@ -10,6 +10,7 @@ import errno
 import http.server
 import os
 import re
+import shutil
 import signal
 import threading
 import time
@@ -429,3 +430,41 @@ def test_a_fetch_that_cannot_write_says_so_once(slow_api: str, tmp_path: Path) -
     deny = [{"call": "mkdir", "match": str(out), "errno": errno.EACCES}]
     r = run(*fetch_args(slow_api, tmp_path / "elsewhere" / "w"), faults=deny)
     assert r.returncode == 0, r.stderr  # (the fault names another folder)
+
+
+# ------------------------------------------------------------------ one day, two sources
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("last", ["b", "a"])
+def test_a_day_of_two_sources_is_imported_as_the_last_of_them(
+    tmp_path: Path, jobs: str, last: str
+) -> None:
+    # a: 30 days of four items; b: the first of them again, with two other items. With
+    # --jobs 2 the two sources of the day may be read at once: the day is written by one
+    # process, and the last source's pages replace the first's at the end.
+    a = days(tmp_path / "a", 30)
+    b = days(tmp_path / "b", 1, per=2, version=" (again)")
+    day = "2020/01/2020-01-01.wiki"
+    order = (a, b) if last == "b" else (b, a)
+    out = tmp_path / "out"
+    r = run("import", *order, "-o", out, "--jobs", jobs)
+    assert r.returncode == 0, r.stderr
+    message, summary = r.stderr.splitlines()
+    assert message == (
+        f"newsevent: {order[0] / day}: not imported: 2020-01-01 is also the day of {order[1] / day}"
+    )
+    # 120 pages of a, 2 of b, 30 day pages; the first source's pages of the day removed.
+    events, removed = (29 * 4 + 2, 4) if last == "b" else (30 * 4, 2)
+    done = f"newsevent: 30 days imported ({events} events), {{}} pages written, 0 unchanged, "
+    wanted = {done.format(152) + f"{removed} removed, 0 failed"}
+    if jobs == "2" and last == "a":
+        # Both sources are read at once, first thing: when a's is written first, b's never
+        # is (the summary counts what was done).
+        wanted.add(done.format(150) + "0 removed, 0 failed")
+    assert summary in wanted
+    # The archive is that of the same sources without the day's first source.
+    alone = tmp_path / "alone"
+    shutil.copytree(a, alone)
+    shutil.copy(order[1] / day, alone / day)
+    assert tree(out) == clean_import(alone, tmp_path / "clean")

@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from typing import Any, NamedTuple
 
 import attrs
@@ -118,6 +119,9 @@ class _Read(NamedTuple):
     """Warnings: pages kept because the import cannot prove it wrote them."""
     fatal: str | None = None
     """Why the archive could not be written: the run stops."""
+    later: _dt.date | None = None
+    """The day read, when another source of the same day is the one this run writes
+    first (its pages are left for the end: see :func:`_last_sources`)."""
 
 
 class _Wrote(NamedTuple):
@@ -166,11 +170,19 @@ def _cannot(exc: OSError, path: str) -> Unwritable:
 
 
 def _read_one(
-    path: str, root: str, data: bytes | None = None, date: _dt.date | None = None
+    path: str,
+    root: str,
+    data: bytes | None = None,
+    date: _dt.date | None = None,
+    claims: str | None = None,
 ) -> _Read:
-    """Read one page (the file ``path``, or ``data``) and write its event pages (each day
-    has its own folder, so the processes never write the same file); the day page is
-    handed back for chaining. ``date``, when given, is the day's date."""
+    """Read one page (the file ``path``, or ``data``) and write its event pages; the day
+    page is handed back for chaining. ``date``, when given, is the day's date.
+
+    ``claims``: the folder where the import's processes claim each day before they write
+    it (a folder named by its date, made at once or not at all), so that two sources of
+    the same day are never written at the same time: the day's folder is then written by
+    one process only. A day claimed already is not written here (``later``)."""
     try:
         meta: dict[str, Any] = {}
         if data is None:
@@ -189,6 +201,13 @@ def _read_one(
         return _Read(path, None, 0, 0, 0, str(exc if exc.path else exc.with_path(path)))
     except OSError as exc:
         return _Read(path, None, 0, 0, 0, f"{path}: {exc.strerror or exc}")
+    if claims is not None:
+        try:
+            os.mkdir(os.path.join(claims, day.date.isoformat()))
+        except FileExistsError:
+            return _Read(path, None, 0, 0, 0, None, later=day.date)
+        except OSError as exc:
+            return _Read(path, None, 0, 0, 0, None, fatal=str(_cannot(exc, claims)))
     try:
         w = _write_day(root, day.date, files)
     except Unwritable as exc:
@@ -206,18 +225,21 @@ def _write_page(task: _DayWrite) -> _Wrote:
         return _Wrote(False, str(exc))
 
 
-def _import_one(task: tuple[str, str] | _DayWrite) -> _Read | _Wrote:
+def _import_one(task: tuple[str, str] | _DayWrite, claims: str | None = None) -> _Read | _Wrote:
     """One task of the import: a day page to write, or a wikitext file and the archive."""
     if isinstance(task, _DayWrite):
         return _write_page(task)
-    return _read_one(*task)
+    path, root = task
+    return _read_one(path, root, claims=claims)
 
 
-def _import_chunk(tasks: list[tuple[str, str] | _DayWrite]) -> list[_Read | _Wrote]:
+def _import_chunk(
+    tasks: list[tuple[str, str] | _DayWrite], claims: str | None = None
+) -> list[_Read | _Wrote]:
     """A worker process's share of the import (see ``_runs._serve``)."""
     done: list[_Read | _Wrote] = []
     for task in tasks:
-        done.append(_import_one(task))
+        done.append(_import_one(task, claims))
         if WorkerState.stopping or done[-1].fatal is not None:
             break
     return done
@@ -333,9 +355,9 @@ def _write_day(root: str, date: _dt.date, files: dict[str, str]) -> _Written:
     try:
         present = set(os.listdir(folder))
     except FileNotFoundError:
-        if files:
-            _new_day(folder, files)
-        return _Written(len(files), 0, 0, (), None)
+        if not files or _new_day(folder, files):
+            return _Written(len(files), 0, 0, (), None)
+        present = set(os.listdir(folder))  # made meanwhile: another source of the same day
     except OSError as exc:
         raise _cannot(exc, folder) from None
     if any(".tmp-" in name for name in present):
@@ -409,10 +431,11 @@ def _write_day(root: str, date: _dt.date, files: dict[str, str]) -> _Written:
 _CLEARED: set[str] = set()  # month folders this process has cleared of stale temporaries
 
 
-def _new_day(folder: str, files: dict[str, str]) -> None:
+def _new_day(folder: str, files: dict[str, str]) -> bool:
     """Write the event pages and manifest of a day the archive does not have yet into a
     temporary folder beside the day's, renamed into place once complete: the day appears
-    whole or not at all, at the cost of one rename rather than one per page. Raises
+    whole or not at all, at the cost of one rename rather than one per page. False (and
+    nothing written) when the day's folder was made meanwhile. Raises
     :class:`Unwritable` (the temporary folder removed) when it cannot be written."""
     month = os.path.dirname(folder)
     if month not in _CLEARED:
@@ -441,9 +464,12 @@ def _new_day(folder: str, files: dict[str, str]) -> None:
         os.rename(temp, folder)
     except BaseException as exc:
         shutil.rmtree(temp, ignore_errors=True)
+        if isinstance(exc, OSError) and target == folder and os.path.isdir(folder):
+            return False
         if isinstance(exc, OSError):
             raise _cannot(exc, target) from None
         raise
+    return True
 
 
 def _create(path: str, data: bytes) -> None:
@@ -522,10 +548,17 @@ class _Tally:
         self.done = self.failed = self.skipped = self.events = 0
         self.written = self.unchanged = self.removed = 0
         self.days: dict[_dt.date, _DayText] = {}
+        self.first: dict[_dt.date, tuple[int, str, int]] = {}
+        """Per day, the source whose pages were written: its place among the sources read,
+        its path and its number of events."""
+        self.later: dict[_dt.date, list[tuple[int, str]]] = {}
+        """Per day, the other sources of it (place, path), left for the end."""
+        self.sources: dict[_dt.date, list[tuple[int, str]]] = {}
+        """Per day, every source of it read (place, path)."""
         self.chained = False
 
     def summary(self, interrupted: bool, stopped: bool) -> str:
-        imported = self.done - self.failed - self.skipped
+        imported = len(self.days)  # (a day read from two sources is one day)
         text = (
             f"{imported} days imported ({self.events} events), {self.written} pages written, "
             f"{self.unchanged} unchanged, {self.removed} removed, {self.failed} failed"
@@ -587,6 +620,35 @@ def _count_page(tally: _Tally, written: bool) -> None:
         tally.written += 1
     else:
         tally.unchanged += 1
+
+
+def _last_sources(root: str, tally: _Tally, fatal: list[str], tell: Callable[[str], None]) -> bool:
+    """Write, one after the other, each day read from more than one source as its last
+    source has it (in the order of the sources), where another source of it was written
+    first; ``tell`` each source left out. False when the archive cannot be written."""
+    for day, seen in sorted(tally.sources.items()):
+        *left, (_, last) = sorted(seen)
+        for _, path in left:
+            tell(f"newsevent: {path}: not imported: {day:%Y-%m-%d} is also the day of {last}")
+    for day, others in tally.later.items():
+        # (No source of the day written: the one that claimed it failed.)
+        place, _, events = tally.first.get(day, (-1, "", 0))
+        last_place, last = max(others)
+        if last_place < place:
+            continue  # the one written is the last already
+        r = _read_one(last, root)
+        # Its pages replace those written first (the day's manifest proves them the
+        # import's own): what it changes counts, and its events instead of theirs.
+        tally.written += r.written
+        tally.removed += r.removed
+        if r.fatal is not None:
+            fatal.append(r.fatal)
+            return False
+        if r.day is not None:
+            tally.events += r.events - events
+            tally.days[day] = r.day
+            tally.first[day] = (last_place, last, r.events)
+    return True
 
 
 def _serial(tasks: Iterable[tuple[str, str] | _DayWrite]) -> Iterator[Any]:
@@ -665,12 +727,20 @@ def _run_import(args: argparse.Namespace, date: _dt.date | None) -> int:
             tally.written += r.written
             tally.unchanged += r.unchanged
             tally.removed += r.removed
-            if r.error is not None or r.day is None:
+            day = r.later or (r.day.date if r.day is not None else None)
+            if r.error is not None or day is None:
                 tally.failed += 1
                 progress.message(r.error or f"{r.source}: not read")
             else:
-                tally.events += r.events
-                tally.days[r.day.date] = r.day
+                tally.sources.setdefault(day, []).append((tally.done, r.source))
+                if r.later is not None:
+                    tally.later.setdefault(day, []).append((tally.done, r.source))
+                else:
+                    old = tally.first.get(day)
+                    tally.events += r.events - (old[2] if old else 0)
+                    tally.first[day] = (tally.done, r.source, r.events)
+                    assert r.day is not None
+                    tally.days[day] = r.day
             progress.update(tally.done, tally.failed)
         finally:
             Hold.depth -= 1
@@ -681,8 +751,16 @@ def _run_import(args: argparse.Namespace, date: _dt.date | None) -> int:
     status = _EXIT_OK
     finished = False
     jobs = min(args.jobs, len(paths))
-    workers = Workers(jobs, _import_chunk) if jobs > 1 else None
+    workers: Workers | None = None
+    claims: str | None = None
     try:
+        if jobs > 1:
+            claims = temp_path(os.path.join(root, "import"))
+            try:
+                os.mkdir(claims)
+            except OSError as exc:
+                raise _cannot(exc, root) from None
+            workers = Workers(jobs, partial(_import_chunk, claims=claims))
         stream: Iterator[Any]
         if args.sources == ["-"]:
             stream = iter([_read_one("<stdin>", root, sys.stdin.buffer.read(), date)])
@@ -691,7 +769,7 @@ def _run_import(args: argparse.Namespace, date: _dt.date | None) -> int:
             stream = workers.map([(p, root) for p in paths], chunk)
         else:
             stream = _serial((p, root) for p in paths)
-        if all(take(r) for r in stream):
+        if all(take(r) for r in stream) and _last_sources(root, tally, fatal, progress.message):
             if workers is not None:
                 _chain(root, tally, lambda w: workers.map(w, _WRITES_PER_TASK))
             else:
@@ -709,6 +787,8 @@ def _run_import(args: argparse.Namespace, date: _dt.date | None) -> int:
                     take(r)
                 elif r.fatal is None:
                     _count_page(tally, r.written)
+        if claims is not None:
+            shutil.rmtree(claims, ignore_errors=True)
         progress.close()
     if fatal:
         say(fatal[0])
