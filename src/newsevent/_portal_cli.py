@@ -120,8 +120,8 @@ class _Read(NamedTuple):
     fatal: str | None = None
     """Why the archive could not be written: the run stops."""
     later: _dt.date | None = None
-    """The day read, when another source of the same day is the one this run writes
-    first (its pages are left for the end: see :func:`_last_sources`)."""
+    """The day read, when another process was writing another source of it: its pages
+    are left for the end (see :func:`_last_sources`)."""
 
 
 class _Wrote(NamedTuple):
@@ -179,10 +179,10 @@ def _read_one(
     """Read one page (the file ``path``, or ``data``) and write its event pages; the day
     page is handed back for chaining. ``date``, when given, is the day's date.
 
-    ``claims``: the folder where the import's processes claim each day before they write
-    it (a folder named by its date, made at once or not at all), so that two sources of
-    the same day are never written at the same time: the day's folder is then written by
-    one process only. A day claimed already is not written here (``later``)."""
+    ``claims``: the folder where the import's processes claim a day while they write it
+    (a folder named by its date, made at once or not at all), so that two sources of the
+    same day are never written at the same time. A day claimed at the moment is not
+    written here (``later``)."""
     try:
         meta: dict[str, Any] = {}
         if data is None:
@@ -201,9 +201,11 @@ def _read_one(
         return _Read(path, None, 0, 0, 0, str(exc if exc.path else exc.with_path(path)))
     except OSError as exc:
         return _Read(path, None, 0, 0, 0, f"{path}: {exc.strerror or exc}")
+    claim = None
     if claims is not None:
+        claim = os.path.join(claims, day.date.isoformat())
         try:
-            os.mkdir(os.path.join(claims, day.date.isoformat()))
+            os.mkdir(claim)
         except FileExistsError:
             return _Read(path, None, 0, 0, 0, None, later=day.date)
         except OSError as exc:
@@ -212,6 +214,12 @@ def _read_one(
         w = _write_day(root, day.date, files)
     except Unwritable as exc:
         return _Read(path, None, 0, 0, 0, None, fatal=str(exc))
+    finally:
+        if claim is not None:
+            try:
+                os.rmdir(claim)  # (written: another source of the day may be written now)
+            except OSError:
+                pass
     if w.fatal is not None:  # what was written before counts
         return _Read(path, None, 0, w.written, 0, None, w.removed, w.notes, w.fatal)
     text = _day_text(day)
@@ -549,10 +557,8 @@ class _Tally:
         self.written = self.unchanged = self.removed = 0
         self.days: dict[_dt.date, _DayText] = {}
         self.first: dict[_dt.date, tuple[int, str, int]] = {}
-        """Per day, the source whose pages were written: its place among the sources read,
-        its path and its number of events."""
-        self.later: dict[_dt.date, list[tuple[int, str]]] = {}
-        """Per day, the other sources of it (place, path), left for the end."""
+        """Per day, the source whose events are counted: its place among the sources
+        read, its path and its number of events."""
         self.sources: dict[_dt.date, list[tuple[int, str]]] = {}
         """Per day, every source of it read (place, path)."""
         self.chained = False
@@ -623,21 +629,17 @@ def _count_page(tally: _Tally, written: bool) -> None:
 
 
 def _last_sources(root: str, tally: _Tally, fatal: list[str], tell: Callable[[str], None]) -> bool:
-    """Write, one after the other, each day read from more than one source as its last
-    source has it (in the order of the sources), where another source of it was written
-    first; ``tell`` each source left out. False when the archive cannot be written."""
+    """Write each day read from more than one source once more, alone, as the last of
+    them (in the order of the sources) has it: the processes may have written them in any
+    order. ``tell`` each source left out. False when the archive cannot be written."""
     for day, seen in sorted(tally.sources.items()):
-        *left, (_, last) = sorted(seen)
+        if len(seen) < 2:
+            continue
+        *left, (place, last) = sorted(seen)
         for _, path in left:
             tell(f"newsevent: {path}: not imported: {day:%Y-%m-%d} is also the day of {last}")
-    for day, others in tally.later.items():
-        # (No source of the day written: the one that claimed it failed.)
-        place, _, events = tally.first.get(day, (-1, "", 0))
-        last_place, last = max(others)
-        if last_place < place:
-            continue  # the one written is the last already
         r = _read_one(last, root)
-        # Its pages replace those written first (the day's manifest proves them the
+        # Its pages replace any other source's (the day's manifest proves them the
         # import's own): what it changes counts, and its events instead of theirs.
         tally.written += r.written
         tally.removed += r.removed
@@ -645,9 +647,9 @@ def _last_sources(root: str, tally: _Tally, fatal: list[str], tell: Callable[[st
             fatal.append(r.fatal)
             return False
         if r.day is not None:
-            tally.events += r.events - events
+            tally.events += r.events - tally.first.get(day, (0, "", 0))[2]
             tally.days[day] = r.day
-            tally.first[day] = (last_place, last, r.events)
+            tally.first[day] = (place, last, r.events)
     return True
 
 
@@ -733,9 +735,7 @@ def _run_import(args: argparse.Namespace, date: _dt.date | None) -> int:
                 progress.message(r.error or f"{r.source}: not read")
             else:
                 tally.sources.setdefault(day, []).append((tally.done, r.source))
-                if r.later is not None:
-                    tally.later.setdefault(day, []).append((tally.done, r.source))
-                else:
+                if r.later is None:
                     old = tally.first.get(day)
                     tally.events += r.events - (old[2] if old else 0)
                     tally.first[day] = (tally.done, r.source, r.events)
