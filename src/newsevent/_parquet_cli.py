@@ -6,18 +6,16 @@ import argparse
 import collections
 import itertools
 import os
-import signal
 import sys
 from collections.abc import Iterator, Mapping
-from multiprocessing import get_all_start_methods, get_context
-from multiprocessing.connection import Connection, wait
-from multiprocessing.process import BaseProcess
+from functools import partial
+from multiprocessing import get_all_start_methods
 from typing import Any
 
 from . import _runs
 from ._cli import EXIT_FAILED, EXIT_OK
 from ._errors import ParseError
-from ._runs import Progress, Stop, Usage, WorkerDied, error_text, say
+from ._runs import Progress, Stop, Usage, WorkerDied, Workers, error_text, say
 from ._stream import SUFFIXES, Loaded, Problem, Skipped, load_regular, scan
 
 Chunk = tuple[Any, int, list[tuple[str, BaseException]]]  # tables, pages read, failures
@@ -38,100 +36,38 @@ def _load(task: tuple[str, str | None]) -> Loaded:
         return Loaded(path=path, error=exc)
 
 
-def _serve(conn: Connection, fmt: str | None, root: str, inherited: list[Connection]) -> None:
-    """A worker: read the chunks of paths the main process sends, send back their tables."""
-    for other in inherited:
-        other.close()  # so that the worker sees end-of-file when the main process is gone
-    # The main process decides when to stop and ends the workers itself.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+def _tables(paths: list[str], fmt: str | None, root: str) -> list[Chunk]:
+    """A worker process's chunk (see ``_runs.Workers``): the tables of ``paths``."""
     from . import _arrow
 
-    try:
-        while (chunk := conn.recv()) is not None:
-            builder = _arrow.TableBuilder(root)
-            failures = []
-            for path in chunk:
-                result = _load((path, fmt))
-                builder.add(result)
-                if result.error is not None:
-                    failures.append((result.path, result.error))
-            # Arrow tables travel back, not pages: they pickle as flat buffers.
-            conn.send((builder.tables(), len(chunk), failures))
-    except (EOFError, OSError):
-        return  # the main process is gone
-
-
-def _died(proc: BaseProcess) -> WorkerDied:
-    proc.join(1.0)
-    code = proc.exitcode
-    how = f"signal {-code}" if code is not None and code < 0 else f"status {code}"
-    return WorkerDied(f"a worker process ended unexpectedly ({how})")
-
-
-def _send(conn: Connection, proc: BaseProcess, chunk: list[str] | None) -> None:
-    try:
-        conn.send(chunk)
-    except OSError:  # a broken pipe: the worker is gone
-        raise _died(proc) from None
+    builder = _arrow.TableBuilder(root)
+    failures: list[tuple[str, BaseException]] = []
+    for path in paths:
+        result = _load((path, fmt))
+        builder.add(result)
+        if result.error is not None:
+            failures.append((result.path, result.error))
+    # Arrow tables travel back, not pages: they pickle as flat buffers.
+    return [(builder.tables(), len(paths), failures)]
 
 
 def _parallel(paths: list[str], fmt: str | None, jobs: int, root: str) -> Iterator[Chunk]:
-    """The tables of ``paths``, chunk by chunk in order, made by ``jobs`` worker processes.
-
-    Chunk *k* goes to worker *k* mod ``jobs``, each worker with at most two chunks in hand,
-    so results come back in order and memory stays bounded; a worker that dies stops the
-    run, and the workers are ended however the run ends.
-    """
-    fork = "fork" in get_all_start_methods()
-    ctx = get_context("fork") if fork else get_context("spawn")
-    size = max(1, min(250, len(paths) // (jobs * 8)))
-    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
-    if fork:  # pyarrow's first conversion imports pandas: once here, not in each worker
+    """The tables of ``paths``, chunk by chunk in order, made by ``jobs`` worker processes
+    (the command line's: a worker that dies stops the run, and the workers are ended
+    however the run ends)."""
+    if "fork" in get_all_start_methods():
+        # pyarrow's first conversion imports pandas: once here, not in each worker.
         from . import _arrow
 
         _arrow.TableBuilder().tables()
-    pipes = [ctx.Pipe() for _ in range(jobs)]
-    procs = []
+    size = max(1, min(250, len(paths) // (jobs * 8)))
+    workers = Workers(jobs, partial(_tables, fmt=fmt, root=root))
     finished = False
     try:
-        for _, theirs in pipes:
-            inherited = [c for p in pipes for c in p if c is not theirs] if fork else []
-            proc = ctx.Process(target=_serve, args=(theirs, fmt, root, inherited), daemon=True)
-            proc.start()
-            procs.append(proc)
-        for _, theirs in pipes:
-            theirs.close()
-        conns = [mine for mine, _ in pipes]
-        sentinels = {p.sentinel: p for p in procs}
-        for k in range(min(len(chunks), 2 * jobs)):
-            _send(conns[k % jobs], procs[k % jobs], chunks[k])
-        for k in range(len(chunks)):
-            conn, proc = conns[k % jobs], procs[k % jobs]
-            # Any worker's death stops the run, not only that of the one awaited.
-            while not conn.poll():
-                for ready in wait([conn, *sentinels]):
-                    if ready is not conn and not conn.poll():
-                        raise _died(sentinels[ready])  # type: ignore[index]
-            try:
-                done = conn.recv()
-            except (EOFError, OSError):
-                raise _died(proc) from None
-            if k + 2 * jobs < len(chunks):
-                _send(conn, proc, chunks[k + 2 * jobs])
-            yield done
-        for conn, proc in zip(conns, procs, strict=True):
-            _send(conn, proc, None)
+        yield from workers.map(paths, size)
         finished = True
     finally:
-        for proc in procs:
-            if finished:
-                proc.join(1.0)
-            if proc.is_alive():
-                proc.kill()
-                proc.join()
-        for mine, _ in pipes:
-            mine.close()
+        workers.stop(early=not finished)
 
 
 def _once(paths: list[str]) -> list[str]:
