@@ -36,7 +36,9 @@ def add_portal_parsers(sub: Any) -> None:
             "at the site's paths under ARCHIVE/news/, chaining the previous-day links. "
             "A page is rewritten only when its text changed."
         ),
-        epilog="Exit codes: 0 every page imported, 1 some page failed, 2 usage error.",
+        epilog="Exit codes: 0 every page imported, 1 some page failed, ARCHIVE cannot be "
+        "written or a worker died, 2 usage error, 129 hung up (SIGHUP), 130 interrupted "
+        "(Ctrl-C), 143 terminated (SIGTERM).",
     )
     i.add_argument("sources", nargs="+", metavar="SOURCE", help=".wiki file, directory, or -")
     i.add_argument("-o", "--output", required=True, metavar="ARCHIVE", help="archive folder")
@@ -53,7 +55,9 @@ def add_portal_parsers(sub: Any) -> None:
             "(title, revision, timestamp, sha256). Days already downloaded are skipped, so "
             "an interrupted run resumes where it stopped."
         ),
-        epilog="Exit codes: 0 all fetched, 1 some request failed, 2 usage error.",
+        epilog="Exit codes: 0 all fetched, 1 some request failed or a file cannot be "
+        "written, 2 usage error, 129 hung up (SIGHUP), 130 interrupted (Ctrl-C), 143 "
+        "terminated (SIGTERM).",
     )
     f.add_argument("first", help="first day, YYYY-MM-DD")
     f.add_argument("last", nargs="?", help="last day, YYYY-MM-DD (default: the first)")

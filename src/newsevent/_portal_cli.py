@@ -1,4 +1,4 @@
-"""The ``import`` and ``fetch`` commands: portal wikitext into an archive, and downloading it."""
+"""The ``import`` command (portal wikitext into an archive); ``fetch`` is in _portal_fetch."""
 
 from __future__ import annotations
 
@@ -11,8 +11,6 @@ import re
 import shutil
 import stat
 import sys
-import time
-import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from typing import Any, NamedTuple
@@ -20,27 +18,29 @@ from typing import Any, NamedTuple
 import attrs
 
 from . import _api
-from ._atomic import remove_stale, temp_path, write_bytes
+from ._atomic import remove_stale, temp_path
 from ._errors import ParseError
 from ._md.day import day_parts, dumps_day, previous_line
 from ._md.event import dumps as dumps_event
 from ._md.listing import edition
 from ._model import DayPage, Language, day_folder
-from ._portal import page_title, read
+from ._portal import read
 from ._runs import (
     Hold,
     Progress,
     Stop,
     Unwritable,
-    Usage,
     WorkerDied,
     Workers,
     WorkerState,
+    cannot_write,
     check_sources,
     error_text,
     exclude,
     ignore_signals,
-    prepare_dir,
+    make_folder,
+    parse_day,
+    ready_output,
     release,
     say,
     stop_on_signals,
@@ -56,14 +56,9 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     """Run ``import`` or ``fetch``."""
     if args.command == "import":
         return _import(args, parser)
-    return _fetch(args, parser)
+    from . import _portal_fetch
 
-
-def _day(value: str, parser: argparse.ArgumentParser, what: str) -> _dt.date:
-    try:
-        return _dt.date.fromisoformat(value)
-    except ValueError:
-        parser.error(f"{what} must be a date YYYY-MM-DD, not {value!r}")
+    return _portal_fetch.fetch(args, parser)
 
 
 # ------------------------------------------------------------------ import
@@ -163,12 +158,6 @@ def _pages(
     return files, day.day
 
 
-def _cannot(exc: OSError, path: str) -> Unwritable:
-    """The error that stops the run when ``path`` cannot be written (or read, to compare);
-    it names ``path``, never the temporary file that stood for it."""
-    return Unwritable(f"cannot write {path}: {exc.strerror or exc}")
-
-
 def _read_one(
     path: str,
     root: str,
@@ -209,7 +198,7 @@ def _read_one(
         except FileExistsError:
             return _Read(path, None, 0, 0, 0, None, later=day.date)
         except OSError as exc:
-            return _Read(path, None, 0, 0, 0, None, fatal=str(_cannot(exc, claims)))
+            return _Read(path, None, 0, 0, 0, None, fatal=str(cannot_write(exc, claims)))
     try:
         w = _write_day(root, day.date, files)
     except Unwritable as exc:
@@ -310,7 +299,7 @@ def _current(path: str) -> bytes | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise _cannot(exc, path) from None
+        raise cannot_write(exc, path) from None
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
@@ -321,7 +310,7 @@ def _current(path: str) -> bytes | None:
             chunks.append(chunk)
         return b"".join(chunks)
     except OSError as exc:
-        raise _cannot(exc, path) from None
+        raise cannot_write(exc, path) from None
     finally:
         os.close(fd)
 
@@ -334,7 +323,7 @@ def _put(path: str, data: bytes) -> None:
     try:
         fd = os.open(temp, _NEW, 0o666)
     except OSError as exc:
-        raise _cannot(exc, path) from None
+        raise cannot_write(exc, path) from None
     try:
         _fill(fd, data)
         os.replace(temp, path)
@@ -344,7 +333,7 @@ def _put(path: str, data: bytes) -> None:
         except OSError:
             pass
         if isinstance(exc, OSError):
-            raise _cannot(exc, path) from None
+            raise cannot_write(exc, path) from None
         raise
 
 
@@ -367,7 +356,7 @@ def _write_day(root: str, date: _dt.date, files: dict[str, str]) -> _Written:
             return _Written(len(files), 0, 0, (), None)
         present = set(os.listdir(folder))  # made meanwhile: another source of the same day
     except OSError as exc:
-        raise _cannot(exc, folder) from None
+        raise cannot_write(exc, folder) from None
     if any(".tmp-" in name for name in present):
         remove_stale(folder)  # left by an import killed outright
     before = _manifest(folder) if MANIFEST in present else {}
@@ -420,7 +409,7 @@ def _write_day(root: str, date: _dt.date, files: dict[str, str]) -> _Written:
             try:
                 os.remove(path)
             except OSError as exc:
-                raise _cannot(exc, path) from None
+                raise cannot_write(exc, path) from None
             removed += 1
         if final and (ours or MANIFEST in present):
             _write(root, f"{rel}/{MANIFEST}", final)
@@ -455,7 +444,7 @@ def _new_day(folder: str, files: dict[str, str]) -> bool:
         try:
             os.mkdir(temp)
         except FileNotFoundError:
-            _folder(month)
+            make_folder(month)
             os.mkdir(temp)
     except OSError as exc:
         raise Unwritable(f"cannot create directory {folder}: {exc.strerror or exc}") from None
@@ -475,7 +464,7 @@ def _new_day(folder: str, files: dict[str, str]) -> bool:
         if isinstance(exc, OSError) and target == folder and os.path.isdir(folder):
             return False
         if isinstance(exc, OSError):
-            raise _cannot(exc, target) from None
+            raise cannot_write(exc, target) from None
         raise
     return True
 
@@ -495,14 +484,6 @@ def _fill(fd: int, data: bytes) -> None:
         os.close(fd)
 
 
-def _folder(folder: str) -> None:
-    try:
-        os.makedirs(folder, exist_ok=True)
-    except OSError as exc:
-        where = exc.filename or folder
-        raise Unwritable(f"cannot create directory {where}: {exc.strerror or exc}") from None
-
-
 def _write(root: str, rel: str, text: str) -> bool:
     """Write ``text`` to root/rel unless the file already holds it; True when written."""
     path = os.path.join(root, *rel.split("/"))
@@ -511,7 +492,7 @@ def _write(root: str, rel: str, text: str) -> bool:
     if old == data:
         return False
     if old is None:
-        _folder(os.path.dirname(path))
+        make_folder(os.path.dirname(path))
     else:
         try:
             old.decode("utf-8")
@@ -664,7 +645,7 @@ def _serial(tasks: Iterable[tuple[str, str] | _DayWrite]) -> Iterator[Any]:
 def _import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.jobs < 1:
         parser.error("--jobs must be at least 1")
-    date = _day(args.date, parser, "--date") if args.date else None
+    date = parse_day(args.date, parser, "--date") if args.date else None
     if "-" in args.sources and len(args.sources) > 1:
         parser.error("'-' (standard input) cannot be mixed with other sources")
     errors = [] if args.sources == ["-"] else check_sources(args.sources)
@@ -672,23 +653,10 @@ def _import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         say(msg)
     if errors:
         return _EXIT_FAILED
-    if not _ready(args.output, parser):
+    if not ready_output(args.output, parser):
         return _EXIT_FAILED
     with stop_on_signals():
         return _run_import(args, date)
-
-
-def _ready(out: str, parser: argparse.ArgumentParser) -> bool:
-    """Create the output folder and prove it takes a file, before any work is done;
-    False (the reason said) when it cannot be written."""
-    try:
-        prepare_dir(out)
-    except Usage:
-        parser.error(f"-o {out}: the output must be a directory, not a file")
-    except Unwritable as exc:
-        say(str(exc))
-        return False
-    return True
 
 
 def _run_import(args: argparse.Namespace, date: _dt.date | None) -> int:
@@ -759,7 +727,7 @@ def _run_import(args: argparse.Namespace, date: _dt.date | None) -> int:
             try:
                 os.mkdir(claims)
             except OSError as exc:
-                raise _cannot(exc, root) from None
+                raise cannot_write(exc, root) from None
             workers = Workers(jobs, partial(_import_chunk, claims=claims))
         stream: Iterator[Any]
         if args.sources == ["-"]:
@@ -797,201 +765,3 @@ def _run_import(args: argparse.Namespace, date: _dt.date | None) -> int:
     if interrupted:
         return status
     return _EXIT_FAILED if tally.failed or fatal else _EXIT_OK
-
-
-# ------------------------------------------------------------------ fetch
-
-
-class FetchError(Exception):
-    """A request that failed after every retry."""
-
-
-def _get(url: str, args: argparse.Namespace) -> dict[str, Any]:
-    """GET ``url`` as JSON, retrying with exponential backoff on lag, 429 and 5xx."""
-    import urllib.error  # (here: 30 ms of imports every other command need not pay)
-    import urllib.request
-
-    wait = args.backoff
-    last = ""
-    for attempt in range(max(1, args.retries)):
-        if attempt:
-            time.sleep(wait)
-            wait *= 2
-        req = urllib.request.Request(url, headers={"User-Agent": args.user_agent})
-        try:
-            with urllib.request.urlopen(req, timeout=args.timeout) as resp:
-                body = json.loads(resp.read().decode("utf-8"))
-        except urllib.error.HTTPError as exc:
-            last = f"HTTP {exc.code}"
-            retry = exc.headers.get("Retry-After") if exc.headers else None
-            if exc.code == 429 or exc.code >= 500:
-                wait = max(wait, _seconds(retry))
-                continue
-            raise FetchError(f"{last} for {url}") from None
-        except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
-            last = str(getattr(exc, "reason", exc))
-            continue
-        if not isinstance(body, dict):
-            raise FetchError(f"unexpected answer from {url}")
-        err = body.get("error")
-        if isinstance(err, dict):
-            last = f"{err.get('code')}: {err.get('info')}"
-            if err.get("code") in {"maxlag", "ratelimited", "readonly"}:
-                wait = max(wait, _seconds(str(err.get("lag", ""))))
-                continue
-            raise FetchError(f"API error {last}")
-        return body
-    raise FetchError(f"gave up after {args.retries} tries: {last} ({url})")
-
-
-def _seconds(value: str | None) -> float:
-    try:
-        return min(60.0, float(value)) if value else 0.0
-    except ValueError:
-        return 0.0
-
-
-def _dates(first: _dt.date, last: _dt.date) -> list[_dt.date]:
-    return [first + _dt.timedelta(days=k) for k in range((last - first).days + 1)]
-
-
-def _target(out: str, d: _dt.date) -> str:
-    return os.path.join(out, f"{d.year:04d}", f"{d.month:02d}", f"{d.isoformat()}.wiki")
-
-
-def _fetch_batch(titles: dict[str, _dt.date], args: argparse.Namespace) -> dict[str, Any]:
-    """Revision data per title (None for a missing page), following continuations."""
-    found: dict[str, Any] = {}
-    params: dict[str, str] = {
-        "action": "query",
-        "format": "json",
-        "formatversion": "2",
-        "prop": "revisions",
-        "rvprop": "ids|timestamp|content",
-        "rvslots": "main",
-        "maxlag": str(args.maxlag),
-        "titles": "|".join(titles),
-    }
-    for _round in range(len(titles) + 1):
-        body = _get(f"{args.api}?{urllib.parse.urlencode(params)}", args)
-        query = body.get("query", {})
-        names = {
-            n.get("to"): n.get("from") for n in query.get("normalized", []) if isinstance(n, dict)
-        }
-        for page in query.get("pages", []):
-            title = str(names.get(page.get("title")) or page.get("title"))
-            if page.get("missing") or page.get("invalid"):
-                found[title] = None
-            elif page.get("revisions"):
-                found[title] = page["revisions"][0]
-        cont = body.get("continue")
-        if not isinstance(cont, dict):
-            break
-        params.update({k: str(v) for k, v in cont.items()})
-    return found
-
-
-def _fetch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    first = _day(args.first, parser, "FIRST")
-    last = _day(args.last, parser, "LAST") if args.last else first
-    if last < first:
-        parser.error("LAST is before FIRST")
-    if not 1 <= args.batch <= 50:
-        parser.error("--batch must be between 1 and 50")
-    if not _ready(args.output, parser):
-        return _EXIT_FAILED
-    todo = [
-        d
-        for d in _dates(first, last)
-        if args.refresh
-        or not (os.path.isfile(_target(args.output, d)) and os.path.isfile(_side(args.output, d)))
-    ]
-    count = _Fetched(skipped=(last - first).days + 1 - len(todo))
-    status = _EXIT_OK
-    fatal: str | None = None
-    try:
-        with stop_on_signals():
-            for k in range(0, len(todo), args.batch):
-                _fetch_days(todo[k : k + args.batch], args, count)
-    except (KeyboardInterrupt, Stop) as exc:
-        ignore_signals()
-        status = stop_status(exc)
-    except Unwritable as exc:
-        fatal = str(exc)
-    if fatal is not None:
-        say(fatal)
-    text = (
-        f"{count.got} fetched, {count.skipped} already there, {count.missing} missing, "
-        f"{count.failed} failed"
-    )
-    if status != _EXIT_OK or fatal is not None:
-        left = len(todo) - count.got - count.missing - count.failed
-        how = "interrupted" if status != _EXIT_OK else "stopped"
-        text = f"{how}: {text}" + (f", {left} not done" if left else "")
-    say(text)
-    if status != _EXIT_OK:
-        return status
-    return _EXIT_FAILED if count.failed or fatal is not None else _EXIT_OK
-
-
-@attrs.define
-class _Fetched:
-    """What a fetch did so far."""
-
-    skipped: int
-    got: int = 0
-    missing: int = 0
-    failed: int = 0
-
-
-def _fetch_days(days: list[_dt.date], args: argparse.Namespace, count: _Fetched) -> None:
-    """Download one batch of days and write each day's text and sidecar."""
-    batch = {page_title(d): d for d in days}
-    try:
-        found = _fetch_batch(batch, args)
-    except FetchError as exc:
-        count.failed += len(batch)
-        say(str(exc))
-        return
-    for title, d in batch.items():
-        rev = found.get(title)
-        if not isinstance(rev, dict):
-            count.missing += 1
-            say(f"{title}: no such page")
-            continue
-        content = rev.get("slots", {}).get("main", {}).get("content", rev.get("content"))
-        if not isinstance(content, str):
-            count.failed += 1
-            say(f"{title}: the answer holds no text")
-            continue
-        data = content.encode("utf-8")
-        meta = {
-            "title": title,
-            "revision": rev.get("revid"),
-            "timestamp": rev.get("timestamp"),
-            "sha256": hashlib.sha256(data).hexdigest(),
-        }
-        side = json.dumps(meta, ensure_ascii=False, indent=1) + "\n"
-        # The text first, then its sidecar, each whole or not at all: a day counts as
-        # fetched (and is skipped when the fetch runs again) only once both are there.
-        path = _target(args.output, d)
-        _fetched_folder(os.path.dirname(path))
-        for target, body in ((path, data), (_side(args.output, d), side.encode("utf-8"))):
-            try:
-                write_bytes(target, body)
-            except OSError as exc:
-                raise _cannot(exc, target) from None
-        count.got += 1
-
-
-def _fetched_folder(folder: str) -> None:
-    """Create a folder of the fetch; in one that existed, remove the temporary files a
-    fetch killed outright left there."""
-    if os.path.isdir(folder):
-        remove_stale(folder)
-    else:
-        _folder(folder)
-
-
-def _side(out: str, d: _dt.date) -> str:
-    return os.path.splitext(_target(out, d))[0] + ".json"

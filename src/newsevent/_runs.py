@@ -3,7 +3,9 @@ progress, and the checks of sources and outputs made before any work is done."""
 
 from __future__ import annotations
 
+import argparse
 import collections
+import datetime as _dt
 import itertools
 import os
 import signal
@@ -398,3 +400,39 @@ def check_sources(sources: list[str]) -> list[str]:
                 "(read standard input with '-' instead)"
             )
     return errors
+
+
+def parse_day(value: str, parser: argparse.ArgumentParser, what: str) -> _dt.date:
+    """The date ``value`` (``YYYY-MM-DD``) of the option ``what``; a usage error if not."""
+    try:
+        return _dt.date.fromisoformat(value)
+    except ValueError:
+        parser.error(f"{what} must be a date YYYY-MM-DD, not {value!r}")
+
+
+def cannot_write(exc: OSError, path: str) -> Unwritable:
+    """The error that stops the run when ``path`` cannot be written (or read, to compare);
+    it names ``path``, never the temporary file that stood for it."""
+    return Unwritable(f"cannot write {path}: {exc.strerror or exc}")
+
+
+def make_folder(folder: str) -> None:
+    """Create ``folder`` and its parents (nothing when it exists); :class:`Unwritable`."""
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as exc:
+        where = exc.filename or folder
+        raise Unwritable(f"cannot create directory {where}: {exc.strerror or exc}") from None
+
+
+def ready_output(out: str, parser: argparse.ArgumentParser) -> bool:
+    """Create the output folder and prove it takes a file, before any work is done;
+    False (the reason said) when it cannot be written."""
+    try:
+        prepare_dir(out)
+    except Usage:
+        parser.error(f"-o {out}: the output must be a directory, not a file")
+    except Unwritable as exc:
+        say(str(exc))
+        return False
+    return True
