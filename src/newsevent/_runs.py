@@ -366,11 +366,7 @@ def exclude(path: str) -> set[tuple[int, int]]:
 
 def prepare_dir(out: str) -> None:
     """Create the output folder and prove it takes a file, before any work is done."""
-    try:
-        os.makedirs(out, exist_ok=True)
-    except OSError as exc:
-        where = exc.filename or out
-        raise Unwritable(f"cannot create output directory {where}: {why(exc)}") from None
+    make_folder(out, "output directory")
     if not os.path.isdir(out):
         raise Usage(f"output {out!r} is a file; several inputs need an output directory")
     probe = temp_path(os.path.join(out, "probe"))
@@ -416,13 +412,14 @@ def cannot_write(exc: OSError, path: str) -> Unwritable:
     return Unwritable(f"cannot write {path}: {exc.strerror or exc}")
 
 
-def make_folder(folder: str) -> None:
-    """Create ``folder`` and its parents (nothing when it exists); :class:`Unwritable`."""
+def make_folder(folder: str, what: str = "directory") -> None:
+    """Create ``folder`` and its parents (nothing when it exists); :class:`Unwritable`
+    names it as ``what`` when it cannot be made."""
     try:
         os.makedirs(folder, exist_ok=True)
     except OSError as exc:
         where = exc.filename or folder
-        raise Unwritable(f"cannot create directory {where}: {exc.strerror or exc}") from None
+        raise Unwritable(f"cannot create {what} {where}: {why(exc)}") from None
 
 
 def ready_output(out: str, parser: argparse.ArgumentParser) -> bool:
