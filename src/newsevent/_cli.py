@@ -26,8 +26,8 @@ from ._runs import (
     Usage,
     WorkerDied,
     Workers,
-    WorkerState,
     check_sources,
+    each,
     error_text,
     exclude,
     ignore_signals,
@@ -265,12 +265,12 @@ def _convert_chunk(tasks: list[_Task] | tuple[_Task, list[str]], join: bool) -> 
         first, sources = tasks
         rest = first[1:]
         tasks = [_Task(path, *rest) for path in sources]
-    done = []
-    for task in tasks:
-        done.append(_convert_one(task))
-        if WorkerState.stopping or done[-1].status == UNWRITABLE:
-            break
+    done = list(each(tasks, _convert_one, _unwritable))
     return _joined(done) if join else done
+
+
+def _unwritable(result: _Done) -> bool:
+    return result.status == UNWRITABLE
 
 
 def _joined(results: list[_Done]) -> list[_Done]:
@@ -291,14 +291,6 @@ def _joined(results: list[_Done]) -> list[_Done]:
 
 def _alike(result: _Done) -> tuple[str, bool] | None:
     return None if result.message is not None else (result.status, result.text is None)
-
-
-def _serial(tasks: list[_Task]) -> Iterator[_Done]:
-    for task in tasks:
-        result = _convert_one(task)
-        yield result
-        if result.status == UNWRITABLE:
-            return
 
 
 def _prepare_parent(target: str) -> None:
@@ -592,7 +584,7 @@ def _convert(args: argparse.Namespace) -> int:
             size = max(1, min(64, len(plan) // (jobs * 8)))
             stream = workers.map(plan, size, not setup.writes)
         else:
-            stream = _serial(plan)
+            stream = each(plan, _convert_one, _unwritable)
         finished = all(take(result) for result in stream)
         if out is not None and finished:
             out.finish(keep=True)

@@ -11,7 +11,7 @@ import re
 import shutil
 import stat
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any, NamedTuple
 
@@ -32,9 +32,9 @@ from ._runs import (
     Unwritable,
     WorkerDied,
     Workers,
-    WorkerState,
     cannot_write,
     check_sources,
+    each,
     error_text,
     exclude,
     ignore_signals,
@@ -234,12 +234,11 @@ def _import_chunk(
     tasks: list[tuple[str, str] | _DayWrite], claims: str | None = None
 ) -> list[_Read | _Wrote]:
     """A worker process's share of the import (see ``_runs._serve``)."""
-    done: list[_Read | _Wrote] = []
-    for task in tasks:
-        done.append(_import_one(task, claims))
-        if WorkerState.stopping or done[-1].fatal is not None:
-            break
-    return done
+    return list(each(tasks, partial(_import_one, claims=claims), _fatal))
+
+
+def _fatal(result: _Read | _Wrote) -> bool:
+    return result.fatal is not None
 
 
 MANIFEST = ".portal-import"
@@ -537,12 +536,18 @@ class _Tally:
         self.done = self.failed = self.skipped = self.events = 0
         self.written = self.unchanged = self.removed = 0
         self.days: dict[_dt.date, _DayText] = {}
-        self.first: dict[_dt.date, tuple[int, str, int]] = {}
-        """Per day, the source whose events are counted: its place among the sources
-        read, its path and its number of events."""
+        self.events_of: dict[_dt.date, int] = {}
+        """Per day, the events counted for it (those of the source last written)."""
         self.sources: dict[_dt.date, list[tuple[int, str]]] = {}
         """Per day, every source of it read (place, path)."""
         self.chained = False
+
+    def imported(self, day: _dt.date, events: int, text: _DayText) -> None:
+        """Count ``day`` as written from a source of ``events`` events (in place of
+        another source of it written before)."""
+        self.events += events - self.events_of.get(day, 0)
+        self.events_of[day] = events
+        self.days[day] = text
 
     def summary(self, interrupted: bool, stopped: bool) -> str:
         imported = len(self.days)  # (a day read from two sources is one day)
@@ -616,7 +621,7 @@ def _last_sources(root: str, tally: _Tally, fatal: list[str], tell: Callable[[st
     for day, seen in sorted(tally.sources.items()):
         if len(seen) < 2:
             continue
-        *left, (place, last) = sorted(seen)
+        *left, (_, last) = sorted(seen)
         for _, path in left:
             tell(f"newsevent: {path}: not imported: {day:%Y-%m-%d} is also the day of {last}")
         r = _read_one(last, root)
@@ -628,18 +633,8 @@ def _last_sources(root: str, tally: _Tally, fatal: list[str], tell: Callable[[st
             fatal.append(r.fatal)
             return False
         if r.day is not None:
-            tally.events += r.events - tally.first.get(day, (0, "", 0))[2]
-            tally.days[day] = r.day
-            tally.first[day] = (place, last, r.events)
+            tally.imported(day, r.events, r.day)
     return True
-
-
-def _serial(tasks: Iterable[tuple[str, str] | _DayWrite]) -> Iterator[Any]:
-    for task in tasks:
-        result = _import_one(task)
-        yield result
-        if result.fatal is not None:
-            return
 
 
 def _import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -704,11 +699,8 @@ def _run_import(args: argparse.Namespace, date: _dt.date | None) -> int:
             else:
                 tally.sources.setdefault(day, []).append((tally.done, r.source))
                 if r.later is None:
-                    old = tally.first.get(day)
-                    tally.events += r.events - (old[2] if old else 0)
-                    tally.first[day] = (tally.done, r.source, r.events)
                     assert r.day is not None
-                    tally.days[day] = r.day
+                    tally.imported(day, r.events, r.day)
             progress.update(tally.done, tally.failed)
         finally:
             Hold.depth -= 1
@@ -736,12 +728,12 @@ def _run_import(args: argparse.Namespace, date: _dt.date | None) -> int:
             chunk = max(1, min(64, len(paths) // (jobs * 8)))
             stream = workers.map([(p, root) for p in paths], chunk)
         else:
-            stream = _serial((p, root) for p in paths)
+            stream = each([(p, root) for p in paths], _import_one, _fatal)
         if all(take(r) for r in stream) and _last_sources(root, tally, fatal, progress.message):
             if workers is not None:
                 _chain(root, tally, lambda w: workers.map(w, _WRITES_PER_TASK))
             else:
-                _chain(root, tally, _serial)
+                _chain(root, tally, lambda w: each(w, _write_page, _fatal))
             finished = True
     except (KeyboardInterrupt, Stop) as exc:
         ignore_signals()

@@ -17,12 +17,14 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from multiprocessing import get_all_start_methods, get_context
 from multiprocessing.connection import Connection, wait
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from ._atomic import remove_stale, temp_path
 from ._errors import ParseError
 from ._stream import Skipped, kind
 
+T = TypeVar("T")
+R = TypeVar("R")
 _SIGNALS = [getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)]
 
 
@@ -125,6 +127,17 @@ def _worker_stop(_signum: int, _frame: object) -> None:
         raise SystemExit(128 + signal.SIGTERM)  # unwinds: a temporary file being written goes
     WorkerState.stopping = True
     WorkerState.asked = now
+
+
+def each(tasks: Iterable[T], one: Callable[[T], R], stops: Callable[[R], bool]) -> Iterator[R]:
+    """``one(task)`` for each task in turn, up to the first result that ``stops`` the run
+    (an output that cannot be written), or the first after the worker was asked to stop
+    (:attr:`WorkerState.stopping`: never so in the main process)."""
+    for task in tasks:
+        result = one(task)
+        yield result
+        if stops(result) or WorkerState.stopping:
+            return
 
 
 def _serve(

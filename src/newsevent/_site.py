@@ -34,7 +34,7 @@ from . import _html, _json, _runs, _xml
 from ._atomic import remove_stale, write_bytes
 from ._errors import ParseError
 from ._model import Editorial, Event, Page
-from ._runs import Workers, WorkerState
+from ._runs import Workers
 from ._stream import Problem, Skipped, scan
 
 MANIFEST = ".newsevent-site.json"
@@ -250,12 +250,7 @@ def _api_load(data: bytes, source: str) -> Page:
 def _build_chunk(tasks: list[tuple[str, str]]) -> list[Built]:
     """A worker process's chunk of pages (see ``_runs.Workers``): built in turn until one
     cannot be written or the worker is asked to stop."""
-    done = []
-    for task in tasks:
-        done.append(build_page(task))
-        if WorkerState.stopping or done[-1].unwritable is not None:
-            break
-    return done
+    return list(_runs.each(tasks, build_page, lambda built: built.unwritable is not None))
 
 
 def _serial(tasks: list[tuple[str, str]], state: dict[str, Any]) -> Iterator[Built]:
