@@ -470,3 +470,38 @@ def test_a_day_of_two_sources_is_imported_as_the_last_of_them(
     shutil.copytree(a, alone)
     shutil.copy(order[1] / day, alone / day)
     assert tree(out) == clean_import(alone, tmp_path / "clean")
+
+
+def test_the_last_source_of_a_day_written_at_the_end_says_what_it_could_not_write(
+    tmp_path: Path,
+) -> None:
+    # With --jobs N, a source left for the end (another process was writing its day) is
+    # written for the first time there: a page it may not replace is said, and fails it.
+    from newsevent._portal_cli import _last_sources, _Tally
+
+    a = days(tmp_path / "a", 1)
+    b = days(tmp_path / "b", 1, per=2, version=" (again)")
+    out = tmp_path / "out"
+    assert run("import", b, "-o", out).returncode == 0
+    folder = out / "news" / "2020" / "01" / "1"
+    mine = folder / "item-3-of-day-0-in-a-place.md"
+    mine.write_text("written by hand\n", encoding="utf-8")
+    before = tree(out)
+    day = dt.date(2020, 1, 1)
+    first, last = str(b / "2020/01/2020-01-01.wiki"), str(a / "2020/01/2020-01-01.wiki")
+    tally = _Tally(2)
+    tally.done = 2
+    tally.sources[day] = [(1, first), (2, last)]
+    tally.events_of[day] = 2
+    said: list[str] = []
+    fatal: list[str] = []
+    assert _last_sources(str(out), tally, fatal, said.append)
+    assert said == [
+        f"newsevent: {first}: not imported: 2020-01-01 is also the day of {last}",
+        f"{mine}: not replaced: the import did not write this page (or it was edited since)",
+    ]
+    assert fatal == [] and tally.failed == 1 and tally.events == 0 and tally.days == {}
+    # The pages it could write are written, and the one written by hand is left as it was.
+    assert (tally.written, tally.removed) == (3, 2)
+    assert mine.read_text(encoding="utf-8") == "written by hand\n"
+    assert tree(out) != before

@@ -629,10 +629,17 @@ def _last_sources(root: str, tally: _Tally, fatal: list[str], tell: Callable[[st
         # import's own): what it changes counts, and its events instead of theirs.
         tally.written += r.written
         tally.removed += r.removed
+        for note in r.notes:
+            tell(f"newsevent: {note}")
         if r.fatal is not None:
             fatal.append(r.fatal)
             return False
-        if r.day is not None:
+        if r.error is not None:
+            # (Said here for the first time: a source whose reading failed is not one of
+            # the sources of its day. This one was left for the end unwritten.)
+            tally.failed += 1
+            tell(r.error)
+        elif r.day is not None:
             tally.imported(day, r.events, r.day)
     return True
 
