@@ -82,6 +82,18 @@ def started(
         proc.communicate(timeout=TIMEOUT)
 
 
+def signalled(p: subprocess.Popen[str], sig: int, to_group: bool) -> tuple[str, float]:
+    """Send ``sig`` to the child (or its whole process group) and wait for it to end: its
+    standard error, and the seconds it took to end."""
+    sent = time.monotonic()
+    if to_group:
+        os.killpg(p.pid, sig)
+    else:
+        os.kill(p.pid, sig)
+    _, err = p.communicate(timeout=TIMEOUT)
+    return err, time.monotonic() - sent
+
+
 def wait_until(check: Callable[[], object], timeout: float = 20.0) -> None:
     deadline = time.monotonic() + timeout
     while not check():
@@ -281,13 +293,7 @@ def test_interrupt_stops_within_a_second_and_says_what_was_done(
     slow = [{"call": "write", "match": str(out), "sleep": 0.01}]
     with started("convert", src, "--to", "json", "-o", out, "--jobs", jobs, faults=slow) as p:
         wait_until(lambda: len(outputs(out)) >= 20)
-        sent = time.monotonic()
-        if to_group:
-            os.killpg(p.pid, sig)
-        else:
-            os.kill(p.pid, sig)
-        _, err = p.communicate(timeout=TIMEOUT)
-        took = time.monotonic() - sent
+        err, took = signalled(p, sig, to_group)
         assert group_gone(p.pid)  # the workers ended with it
     assert p.returncode == status
     assert took < 1.0

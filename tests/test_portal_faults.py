@@ -13,7 +13,6 @@ import re
 import shutil
 import signal
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,7 +24,9 @@ from tests.test_faults import (
     UNWRITABLE_OUTPUTS,
     children,
     ended,
+    group_gone,
     run,
+    signalled,
     started,
     tree,
     wait_until,
@@ -114,13 +115,8 @@ def test_an_interrupted_import_says_what_it_did_and_a_second_one_finishes(
     slow = [{"call": "write", "match": str(out), "sleep": 0.005}]
     with started("import", src, "-o", out, "--jobs", jobs, faults=slow) as p:
         wait_until(lambda: len(events(out)) >= 20)
-        sent = time.monotonic()
-        if to_group:
-            os.killpg(p.pid, sig)
-        else:
-            os.kill(p.pid, sig)
-        _, err = p.communicate(timeout=TIMEOUT)
-        took = time.monotonic() - sent
+        err, took = signalled(p, sig, to_group)
+        assert group_gone(p.pid)  # the workers ended with it
     assert p.returncode == status
     assert took < 1.0
     m = STOPPED.fullmatch(err.rstrip("\n"))
