@@ -32,6 +32,7 @@ from ._runs import (
     exclude,
     ignore_signals,
     prepare_dir,
+    ready_folder,
     release,
     say,
     stop_on_signals,
@@ -213,18 +214,6 @@ def _up_to_date(source: str, target: str) -> bool:
         return False
 
 
-def _folder(target: str) -> None:
-    """Create the target's folder; in one that existed, remove stale temporary files."""
-    folder = os.path.dirname(target) or "."
-    if folder in _MADE:
-        return
-    try:
-        os.makedirs(folder)
-    except FileExistsError:
-        remove_stale(folder)
-    _MADE.add(folder)
-
-
 def _convert_one(task: _Task) -> _Done:
     target = task.target
     if target is not None and task.update and _up_to_date(task.source, target):
@@ -245,10 +234,9 @@ def _convert_one(task: _Task) -> _Done:
     if target is None:
         return _Done(task.source, DONE, data)
     try:
-        _folder(target)
-    except OSError as exc:
-        where = exc.filename or os.path.dirname(target)
-        return _Done(task.source, UNWRITABLE, None, f"cannot create directory {where}: {why(exc)}")
+        ready_folder(os.path.dirname(target) or ".", _MADE)
+    except Unwritable as exc:
+        return _Done(task.source, UNWRITABLE, None, str(exc))
     try:
         write_bytes(target, data, durable=task.durable)
     except OSError as exc:

@@ -40,6 +40,7 @@ from ._runs import (
     ignore_signals,
     make_folder,
     parse_day,
+    ready_folder,
     ready_output,
     release,
     say,
@@ -424,7 +425,7 @@ def _write_day(root: str, date: _dt.date, files: dict[str, str]) -> _Written:
     return _Written(written, unchanged, removed, tuple(notes), error, fatal)
 
 
-_CLEARED: set[str] = set()  # month folders this process has cleared of stale temporaries
+_MONTHS: set[str] = set()  # month folders this run has made or cleared of stale temporaries
 
 
 def _new_day(folder: str, files: dict[str, str]) -> bool:
@@ -433,18 +434,11 @@ def _new_day(folder: str, files: dict[str, str]) -> bool:
     whole or not at all, at the cost of one rename rather than one per page. False (and
     nothing written) when the day's folder was made meanwhile. Raises
     :class:`Unwritable` (the temporary folder removed) when it cannot be written."""
-    month = os.path.dirname(folder)
-    if month not in _CLEARED:
-        remove_stale(month)  # a day half-built by an import killed outright
-        _CLEARED.add(month)
+    ready_folder(os.path.dirname(folder), _MONTHS)  # (a day half-built is removed there)
     temp = temp_path(folder)
     target = folder
     try:
-        try:
-            os.mkdir(temp)
-        except FileNotFoundError:
-            make_folder(month)
-            os.mkdir(temp)
+        os.mkdir(temp)
     except OSError as exc:
         raise Unwritable(f"cannot create directory {folder}: {exc.strerror or exc}") from None
     try:
@@ -664,6 +658,7 @@ def _import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 def _run_import(args: argparse.Namespace, date: _dt.date | None) -> int:
     """Read the days, write their pages, chain the day pages; report; the exit code."""
     root = args.output
+    _MONTHS.clear()  # (the workers, forked later, start from it too)
     paths: list[str] = []
     problems: list[Problem] = []
     if args.sources != ["-"]:

@@ -13,15 +13,15 @@ from typing import Any
 
 import attrs
 
-from ._atomic import remove_stale, write_bytes
+from ._atomic import write_bytes
 from ._portal import page_title
 from ._runs import (
     Stop,
     Unwritable,
     cannot_write,
     ignore_signals,
-    make_folder,
     parse_day,
+    ready_folder,
     ready_output,
     say,
     stop_on_signals,
@@ -172,6 +172,8 @@ class _Fetched:
     got: int = 0
     missing: int = 0
     failed: int = 0
+    folders: set[str] = attrs.Factory(set)
+    """The folders written in so far."""
 
 
 def _fetch_days(days: list[_dt.date], args: argparse.Namespace, count: _Fetched) -> None:
@@ -205,22 +207,13 @@ def _fetch_days(days: list[_dt.date], args: argparse.Namespace, count: _Fetched)
         # The text first, then its sidecar, each whole or not at all: a day counts as
         # fetched (and is skipped when the fetch runs again) only once both are there.
         path = _target(args.output, d)
-        _fetched_folder(os.path.dirname(path))
+        ready_folder(os.path.dirname(path), count.folders)
         for target, body in ((path, data), (_side(args.output, d), side.encode("utf-8"))):
             try:
                 write_bytes(target, body)
             except OSError as exc:
                 raise cannot_write(exc, target) from None
         count.got += 1
-
-
-def _fetched_folder(folder: str) -> None:
-    """Create a folder of the fetch; in one that existed, remove the temporary files a
-    fetch killed outright left there."""
-    if os.path.isdir(folder):
-        remove_stale(folder)
-    else:
-        make_folder(folder)
 
 
 def _side(out: str, d: _dt.date) -> str:

@@ -431,8 +431,26 @@ def make_folder(folder: str, what: str = "directory") -> None:
     try:
         os.makedirs(folder, exist_ok=True)
     except OSError as exc:
-        where = exc.filename or folder
-        raise Unwritable(f"cannot create {what} {where}: {why(exc)}") from None
+        raise _not_made(exc, folder, what) from None
+
+
+def ready_folder(folder: str, seen: set[str]) -> None:
+    """Create ``folder`` to write in, or, when it exists, remove the temporary files and
+    folders that processes killed outright left there: once for each folder not in
+    ``seen`` (the run's), which it joins. :class:`Unwritable` when it cannot be made."""
+    if folder in seen:
+        return
+    try:
+        os.makedirs(folder)
+    except FileExistsError:
+        remove_stale(folder)
+    except OSError as exc:
+        raise _not_made(exc, folder, "directory") from None
+    seen.add(folder)
+
+
+def _not_made(exc: OSError, folder: str, what: str) -> Unwritable:
+    return Unwritable(f"cannot create {what} {exc.filename or folder}: {why(exc)}")
 
 
 def ready_output(out: str, parser: argparse.ArgumentParser) -> bool:
