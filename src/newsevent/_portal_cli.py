@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 import attrs
 
 from . import _api
-from ._atomic import remove_stale, temp_path
+from ._atomic import remove_stale, temp_path, write_bytes
 from ._errors import ParseError
 from ._md.day import day_parts, dumps_day, previous_line
 from ._md.event import dumps as dumps_event
@@ -316,25 +316,12 @@ def _current(path: str) -> bytes | None:
 
 
 def _put(path: str, data: bytes) -> None:
-    """Create or replace the file ``path`` with ``data``: written to a temporary file
-    beside it (named as :mod:`newsevent`'s other writers name theirs) and renamed over
-    it once complete, so that the page is always the old one or the new one, whole."""
-    temp = temp_path(path)
+    """Create or replace the file ``path`` with ``data``, whole (:func:`write_bytes`: a
+    temporary file renamed over it once complete); :class:`Unwritable` naming ``path``."""
     try:
-        fd = os.open(temp, _NEW, 0o666)
+        write_bytes(path, data, durable=False)
     except OSError as exc:
         raise cannot_write(exc, path) from None
-    try:
-        _fill(fd, data)
-        os.replace(temp, path)
-    except BaseException as exc:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise cannot_write(exc, path) from None
-        raise
 
 
 def _write_day(root: str, date: _dt.date, files: dict[str, str]) -> _Written:
@@ -464,11 +451,7 @@ def _new_day(folder: str, files: dict[str, str]) -> bool:
 
 def _create(path: str, data: bytes) -> None:
     """Create the new file ``path`` (in a folder nobody else writes) with ``data``."""
-    _fill(os.open(path, _NEW, 0o666), data)
-
-
-def _fill(fd: int, data: bytes) -> None:
-    """Write ``data`` to the new file ``fd`` and close it."""
+    fd = os.open(path, _NEW, 0o666)
     try:
         view = memoryview(data)
         while view:
