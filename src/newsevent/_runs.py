@@ -34,6 +34,7 @@ def why(exc: OSError) -> str:
 
 
 def error_text(exc: BaseException, path: str) -> str:
+    """The one-line message for ``exc`` met reading ``path``: ``path:line:col: message``."""
     if isinstance(exc, ParseError):
         return str(exc if exc.path else exc.with_path(path))
     if isinstance(exc, Skipped):
@@ -100,17 +101,20 @@ def ignore_signals() -> None:
 
 
 def stop_status(exc: BaseException) -> int:
+    """The exit status of a run stopped by ``exc``: 128 + the signal's number."""
     return 128 + (exc.signum if isinstance(exc, Stop) else signal.SIGINT)
 
 
 class WorkerDied(Exception):
-    pass
+    """A worker process ended without being asked to: the run stops."""
 
 
 _NUDGE = 0.5  # seconds a stopping worker has to finish the page in hand
 
 
 class WorkerState:
+    """The state of a worker process (class attributes: one per process)."""
+
     idle = True  # waiting for work: SIGTERM may end the process at once
     stopping = False  # asked to stop: finish the current page, report, then end
     asked = 0.0  # when it was asked to stop
@@ -358,18 +362,20 @@ class Progress:
 
 
 def say(text: str) -> None:
+    """Print ``newsevent: text`` on standard error."""
     print(f"newsevent: {text}", file=sys.stderr)
 
 
 class Usage(Exception):
-    pass
+    """Arguments that do not go together: a usage error (exit 2)."""
 
 
 class Unwritable(Exception):
-    pass
+    """An output that cannot be written (its message says where and why): the run stops."""
 
 
 def exclude(path: str) -> set[tuple[int, int]]:
+    """``(st_dev, st_ino)`` of ``path`` when it exists: an output no walk reads as input."""
     try:
         st = os.stat(path)
     except OSError:
