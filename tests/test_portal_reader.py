@@ -151,6 +151,33 @@ def test_date_given_and_errors() -> None:
         portal.read("{{Current events|year=2026|month=1|day=1|top=yes\n*x\n")
 
 
+def test_list_marks_after_the_first_star_are_part_of_the_bullet() -> None:
+    # MediaWiki reads the whole run of "*", "#", ":" and ";" at a line's start as list
+    # marks: "*:" indents a line under the item above, "*#" numbers it.
+    day = read(
+        "*[[Japan]] earthquake\n*:A tsunami warning is lifted. [https://a.example/1 (NHK)]\n"
+        "*#Floods in [[Peru]]. [https://a.example/2 (X)]\n*;Term. [https://a.example/3 (Y)]\n"
+        "  *: An indented line. [https://a.example/4 (Z)]\n*:\n"
+    )
+    assert [(it.line, it.event.title, it.stories) for it in day.items] == [
+        (3, "A tsunami warning is lifted.", ("Japan earthquake",)),
+        (4, "Floods in Peru.", ("Japan earthquake",)),
+        (5, "Term.", ("Japan earthquake",)),
+        (6, "An indented line.", ("Japan earthquake",)),
+    ]
+    assert [it.slug_title for it in day.items][-1] == " An indented line. "
+    # An empty bullet is kept as written, its marks included.
+    assert day.remainder == (portal.Remainder(line=7, text="*:"),)
+
+
+def test_a_month_may_be_named() -> None:
+    for month in ("March", "mar", " MARCH ", "03", "3"):
+        page = f"{{{{Current events|year=2024|month={month}|day=5|content=\n*A.\n}}}}"
+        assert portal.read(page).date == dt.date(2024, 3, 5), month
+    with pytest.raises(newsevent.ParseError, match="valid date"):
+        portal.read("{{Current events|year=2024|month=Marc|day=5|content=\n*A.\n}}")
+
+
 def test_stray_braces_and_empty_bullets() -> None:
     day = read("*One {{broken. [https://a.example/1 (X)]\n*\n*Two. [https://a.example/2 (Y)]")
     assert [e.title for e in day.events] == ["One {{broken.", "Two."]

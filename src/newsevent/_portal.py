@@ -38,6 +38,10 @@ from ._wikitext import (
 MONTHS = (
     "January February March April May June July August September October November December"
 ).split()
+# A month may be named (``month=March``, ``month=Mar``) as well as numbered.
+_MONTH_NAMES = {
+    name.lower()[:size]: n for n, name in enumerate(MONTHS, 1) for size in (3, len(name))
+}
 LICENSE = "CC BY-SA 4.0"
 _START = re.compile(r"\{\{\s*[Cc]urrent[ _]events\s*\|")
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
@@ -45,7 +49,10 @@ _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 _CONTENT = re.compile(r"c *o *n *t *e *n *t *=")
 _BOLD_HEADING = re.compile(r"'''((?:(?!''').)+)'''")
 _EQ_HEADING = re.compile(r"(=+)(.+?)\1")
-_BULLET = re.compile(r"(\*+)(.*)", re.DOTALL)
+# A bullet: MediaWiki's list prefix, which starts with "*" here and goes on over any
+# "*", "#", ":" or ";" (``*:`` indents a line under an item, ``*#`` numbers it).
+_BULLET = re.compile(r"(\*[*#:;]*)(.*)", re.DOTALL)
+_LIST_MARKS = "*#:;"
 _SPACES = re.compile(r"[ \t\n\r]+")
 # Characters the model cannot store (XML 1.0 excludes them): dropped from text.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -187,8 +194,10 @@ def _params(text: str, start: int, end: int) -> dict[str, tuple[str, int]]:
 def _template_date(text: str, params: dict[str, tuple[str, int]], start: int) -> _dt.date | None:
     if not all(k in params for k in ("year", "month", "day")):
         return None
+    month = params["month"][0].strip()
     try:
-        return _dt.date(*(int(params[k][0].strip()) for k in ("year", "month", "day")))
+        number = _MONTH_NAMES.get(month.lower()) or int(month)
+        return _dt.date(int(params["year"][0].strip()), number, int(params["day"][0].strip()))
     except ValueError:
         line, col = place(text, start)
         raise ParseError("the Current events template names no valid date", line, col) from None
@@ -232,6 +241,8 @@ class _Bullet(NamedTuple):
     depth: int
     rendered: Rendered
     section: str | None
+    text: str
+    """The line as written (comments removed)."""
 
 
 def read(
@@ -374,13 +385,13 @@ class _Reader:
             first = s[0]
             if first == "*" and line[0] == "*":
                 # The commonest line of all: a bullet at the line's start.
-                text = line.lstrip("*")
+                text = line.lstrip(_LIST_MARKS)
                 r = render(text, number)
                 if r.wikilinks:
                     wikilinks.extend(r.wikilinks)
                 if r.external:
                     external.extend(r.external)
-                bullets.append(_tuple(_Bullet, (number, len(line) - len(text), r, section)))
+                bullets.append(_tuple(_Bullet, (number, len(line) - len(text), r, section, line)))
                 continue
             heading: str | None = None
             if first == ";":
@@ -407,7 +418,7 @@ class _Reader:
             r = render(bm.group(2), number)
             wikilinks.extend(r.wikilinks)
             external.extend(r.external)
-            bullets.append(_Bullet(number, len(bm.group(1)), r, section))
+            bullets.append(_Bullet(number, len(bm.group(1)), r, section, line))
         return bullets
 
     def _events(
@@ -431,7 +442,7 @@ class _Reader:
             has_children = nxt is not None and nxt.depth > b.depth and nxt.section == b.section
             r = b.rendered
             if not has_children and not r.sources and not r.plain.strip():
-                self.keep(b.line, "*" * b.depth + r.raw)
+                self.keep(b.line, b.text)
                 continue
             if not has_children or r.sources:
                 ev, item, checked = self._event(b, chains[-1] if chains else None, seen)
