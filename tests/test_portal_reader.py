@@ -417,3 +417,54 @@ def test_the_content_parameter_is_named_with_or_without_spaces(pieces: list[str]
     text = "".join(pieces)
     found = _portal._CONTENT.search(text) is not None
     assert found == ("content=" in text.replace(" ", ""))
+
+
+def test_a_pipe_in_the_news_does_not_end_the_day() -> None:
+    # MediaWiki would end the content parameter at the first "|" outside links and
+    # templates and not show the rest of the day; the reader keeps reading.
+    day = read(
+        "*Score 2|1 in the final. [https://a.example/1 (A)]\n*B [[x|y]] happens. "
+        "[https://a.example/2 (B)]\n|note=C\n*D = E. [https://a.example/3 (C)]"
+    )
+    assert [(e.title, [s.url for s in e.sources]) for e in day.events] == [
+        ("Score 2|1 in the final.", ["https://a.example/1"]),
+        ("B y happens.", ["https://a.example/2"]),
+        ("D = E.", ["https://a.example/3"]),
+    ]
+    assert day.remainder == (portal.Remainder(line=4, text="|note=C"),)
+
+
+@given(
+    st.permutations(["year=2024", " month = 3 ", "day=5", "note=[[A|B]] {{x|y}}"]),
+    st.sampled_from(["content=", " content =", "content  =", "\ncontent="]),
+    st.lists(
+        st.sampled_from(["\n*A [[B|C]] {{d|e}}", "\n;S", " x=y", "{{z}}", "[[a]]", "}"]),
+        max_size=5,
+    ).map("".join),
+)
+def test_the_content_is_split_off_as_the_whole_template_would_split_it(
+    head: list[str], name: str, news: str
+) -> None:
+    # Without a "|" of its own in the news, splitting the parameters before the content
+    # gives what splitting the whole template gives.
+    page = "{{Current events|" + "|".join(head) + "|" + name + news + "\n}}"
+    content = _portal._CONTENT.search(page)
+    assert content is not None
+    end = len(page)
+    got = _portal._content_params(page, 0, content, end)
+    assert got == _portal._params(page, 0, end)
+    assert got["content"] == (news + "\n", end - 3 - len(news))
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "{{Current events|year=2024|month=3|day=5|c o n t e n t=",
+        "{{Current events|year=2024|month=3|note=content=|day=5|content=",
+    ],
+)
+def test_a_content_name_that_is_not_the_parameter_is_split_as_written(template: str) -> None:
+    page = template + "\n*A.\n}}"
+    content = _portal._CONTENT.search(page)
+    assert content is not None
+    assert _portal._content_params(page, 0, content, len(page)) is None

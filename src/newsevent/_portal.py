@@ -179,15 +179,38 @@ def _drop_comments(text: str) -> str:
 
 def _params(text: str, start: int, end: int) -> dict[str, tuple[str, int]]:
     """The named parameters of the template text[start:end]: value and its offset."""
-    inside = text[start + 2 : end - 2]
-    parts = _split_params(inside)
+    return _named(_split_params(text[start + 2 : end - 2]), start + 2)
+
+
+def _named(parts: list[str], at: int) -> dict[str, tuple[str, int]]:
+    """The named parameters among a template's ``parts`` (its name first), whose inside
+    starts at offset ``at``: value and its offset."""
     out: dict[str, tuple[str, int]] = {}
-    pos = start + 2 + len(parts[0]) + 1
+    pos = at + len(parts[0]) + 1
     for p in parts[1:]:
         key, sep, value = p.partition("=")
         if sep:
             out[key.strip().lower()] = (value, pos + len(key) + 1)
         pos += len(p) + 1
+    return out
+
+
+def _content_params(
+    text: str, start: int, content: re.Match[str], end: int
+) -> dict[str, tuple[str, int]] | None:
+    """:func:`_params` of the template text[start:end] whose ``content=`` (``content``,
+    where _CONTENT matched) starts its last parameter: the content runs to the
+    template's end, whatever it holds. A "|" in the news outside links and templates
+    would end the parameter for MediaWiki, and the rest of the day would not show; here
+    it is text, and the rest of the day is read. Only the parameters before the content
+    are split. None when ``content=`` does not start a parameter."""
+    if text[content.start() : content.end() - 1].rstrip(" ") != "content":
+        return None  # "c o n t e n t =": MediaWiki's name for it holds the spaces
+    parts = _split_params(text[start + 2 : content.start()])
+    if len(parts) < 2 or parts[-1].strip():
+        return None
+    out = _named(parts, start + 2)
+    out["content"] = (text[content.end() : end - 2], content.end())
     return out
 
 
@@ -273,14 +296,21 @@ def read(
     else:
         end = _close_template(text, m.start())
         last = text.rfind("}}")
-        if last > m.start() and _CONTENT.search(text, m.start(), end if end > 0 else len(text)):
+        content = None
+        if last > m.start():
+            content = _CONTENT.search(text, m.start(), end if end > 0 else len(text))
+        if content is not None:
             # The news is the content parameter: it ends at the page's last "}}", so that a
-            # stray brace inside it cannot cut the day short.
+            # stray brace (or "|") inside it cannot cut the day short.
             end = last + 2
         if end < 0:
             line, col = place(text, m.start())
             raise ParseError("the Current events template is not closed", line, col)
-        params = _params(text, m.start(), end)
+        params = None
+        if content is not None:
+            params = _content_params(text, m.start(), content, end)
+        if params is None:
+            params = _params(text, m.start(), end)
         page_date = _template_date(text, params, m.start())
         outside.append((0, m.start()))
         if "content" in params:
