@@ -44,7 +44,9 @@ _MONTH_NAMES = {
 }
 LICENSE = "CC BY-SA 4.0"
 _START = re.compile(r"\{\{\s*[Cc]urrent[ _]events\s*\|")
-_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+# A "<!--" never closed is text (as for mwparserfromhell): MediaWiki would hide the rest
+# of the page, news included.
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 # "content=" once spaces are taken out.
 _CONTENT = re.compile(r"c *o *n *t *e *n *t *=")
 _BOLD_HEADING = re.compile(r"'''((?:(?!''').)+)'''")
