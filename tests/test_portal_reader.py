@@ -462,7 +462,8 @@ def test_the_content_is_split_off_as_the_whole_template_would_split_it(
     end = len(page)
     got = _portal._content_params(page, 0, content, end)
     assert got == _portal._params(page, 0, end)
-    assert got["content"] == (news + "\n", end - 3 - len(news))
+    assert got is not None
+    assert got[0]["content"] == (news + "\n", end - 3 - len(news))
 
 
 @pytest.mark.parametrize(
@@ -477,3 +478,28 @@ def test_a_content_name_that_is_not_the_parameter_is_split_as_written(template: 
     content = _portal._CONTENT.search(page)
     assert content is not None
     assert _portal._content_params(page, 0, content, len(page)) is None
+
+
+def test_parameters_the_reader_does_not_use_are_kept() -> None:
+    day = portal.read(
+        "{{Current events|2014|year=2014|month=06|day=10|note=x [http://n.example/ (N)]|"
+        "top=yes}}\n*A. [http://a.example/ (A)]\n"
+        "{{Current events|year=2014|month=06|day=10|bottom=yes|extra}}\n"
+    )
+    assert [e.title for e in day.events] == ["A."]
+    assert day.remainder == (
+        portal.Remainder(line=1, text="2014"),
+        portal.Remainder(line=1, text="note=x [http://n.example/ (N)]"),
+        portal.Remainder(line=3, text="extra"),
+    )
+    assert [x.url for x in day.external_links] == ["http://n.example/", "http://a.example/"]
+    # A misspelt content parameter: MediaWiki shows none of it; the reader keeps it all.
+    typo = portal.read(
+        "{{Current events|year=2014|month=06|day=10|contet=\n*B. [http://b.example/ (B)]\n}}"
+    )
+    assert typo.events == ()
+    assert typo.remainder == (
+        portal.Remainder(line=1, text="contet="),
+        portal.Remainder(line=2, text="*B. [http://b.example/ (B)]"),
+    )
+    assert [x.url for x in typo.external_links] == ["http://b.example/"]

@@ -179,27 +179,37 @@ def _drop_comments(text: str) -> str:
     return _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text)
 
 
-def _params(text: str, start: int, end: int) -> dict[str, tuple[str, int]]:
-    """The named parameters of the template text[start:end]: value and its offset."""
+_Params = tuple[dict[str, tuple[str, int]], list[tuple[int, int]]]
+"""A template's parameters the reader uses, by name (value and its offset), and where
+the others are."""
+_USED = frozenset({"year", "month", "day", "content", "top", "bottom"})
+
+
+def _params(text: str, start: int, end: int) -> _Params:
+    """The parameters of the template text[start:end] (see :func:`_named`)."""
     return _named(_split_params(text[start + 2 : end - 2]), start + 2)
 
 
-def _named(parts: list[str], at: int) -> dict[str, tuple[str, int]]:
-    """The named parameters among a template's ``parts`` (its name first), whose inside
-    starts at offset ``at``: value and its offset."""
+def _named(parts: list[str], at: int) -> _Params:
+    """The parameters among a template's ``parts`` (its name first), whose inside starts
+    at offset ``at``: those the reader uses, by name, with the value and its offset; and
+    where each other one is (a positional one, or one of another name, such as a
+    misspelt ``content=``), to be kept in the remainder."""
     out: dict[str, tuple[str, int]] = {}
+    unused: list[tuple[int, int]] = []
     pos = at + len(parts[0]) + 1
     for p in parts[1:]:
         key, sep, value = p.partition("=")
-        if sep:
-            out[key.strip().lower()] = (value, pos + len(key) + 1)
+        name = key.strip().lower()
+        if sep and name in _USED:
+            out[name] = (value, pos + len(key) + 1)
+        elif p.strip():
+            unused.append((pos, pos + len(p)))
         pos += len(p) + 1
-    return out
+    return out, unused
 
 
-def _content_params(
-    text: str, start: int, content: re.Match[str], end: int
-) -> dict[str, tuple[str, int]] | None:
+def _content_params(text: str, start: int, content: re.Match[str], end: int) -> _Params | None:
     """:func:`_params` of the template text[start:end] whose ``content=`` (``content``,
     where _CONTENT matched) starts its last parameter: the content runs to the
     template's end, whatever it holds. A "|" in the news outside links and templates
@@ -211,9 +221,9 @@ def _content_params(
     parts = _split_params(text[start + 2 : content.start()])
     if len(parts) < 2 or parts[-1].strip():
         return None
-    out = _named(parts, start + 2)
+    out, unused = _named(parts, start + 2)
     out["content"] = (text[content.end() : end - 2], content.end())
-    return out
+    return out, unused
 
 
 def _template_date(text: str, params: dict[str, tuple[str, int]], start: int) -> _dt.date | None:
@@ -308,13 +318,13 @@ def read(
         if end < 0:
             line, col = place(text, m.start())
             raise ParseError("the Current events template is not closed", line, col)
-        params = None
+        found = None
         if content is not None:
-            params = _content_params(text, m.start(), content, end)
-        if params is None:
-            params = _params(text, m.start(), end)
+            found = _content_params(text, m.start(), content, end)
+        params, unused = found or _params(text, m.start(), end)
         page_date = _template_date(text, params, m.start())
         outside.append((0, m.start()))
+        outside += unused
         if "content" in params:
             value, at = params["content"]
             region = (at, at + len(value))
@@ -327,8 +337,10 @@ def read(
                 b_end = _close_template(text, bottom.start())
                 if b_end < 0:
                     break
-                if "bottom" in _params(text, bottom.start(), b_end):
+                b_params, b_unused = _params(text, bottom.start(), b_end)
+                if "bottom" in b_params:
                     stop, after = bottom.start(), b_end
+                    outside += b_unused
                     break
                 bottom = _START.search(text, b_end)
             region = (end, stop)
@@ -362,6 +374,7 @@ class _Reader:
         self.remainder.append(_new_remainder(line, text))
 
     def run(self, region: tuple[int, int], outside: list[tuple[int, int]]) -> PortalDay:
+        outside.sort()
         before = [x for x in outside if x[1] <= region[0]]
         after = [x for x in outside if x[0] >= region[1]]
         for a, b in before:
