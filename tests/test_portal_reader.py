@@ -202,7 +202,8 @@ def test_same_slug_twice_gets_a_number() -> None:
 
 _word = st.text(alphabet="abcdefghij KLMNO", min_size=1, max_size=12).map(str.strip).filter(bool)
 _url = st.builds(
-    lambda host, path: f"https://{host}.example/{path}",
+    lambda scheme, host, path: f"{scheme}{host}.example/{path}",
+    st.sampled_from(["https://", "http://", "HTTP://", "Https://"]),
     st.text(alphabet="abcxyz", min_size=1, max_size=6),
     st.text(alphabet="abc/-_?=&%09", max_size=12),
 )
@@ -503,3 +504,31 @@ def test_parameters_the_reader_does_not_use_are_kept() -> None:
         portal.Remainder(line=2, text="*B. [http://b.example/ (B)]"),
     )
     assert [x.url for x in typo.external_links] == ["http://b.example/"]
+
+
+@pytest.mark.parametrize(
+    ("line", "urls", "title"),
+    [
+        (
+            "A [HTTP://X.example/a (B)] and Https://y.example/c",
+            ["HTTP://X.example/a", "Https://y.example/c"],
+            "A and Https://y.example/c",
+        ),
+        (
+            "A [mailto:x@y.example (Mail)] [news:comp.x (N)]",
+            ["mailto:x@y.example", "news:comp.x"],
+            "A",
+        ),
+        # A protocol and nothing after it is no link, in brackets or not.
+        (
+            "A [http:// (X)] [// (Y)] https:// [https://",
+            [],
+            "A [http:// (X)] [// (Y)] https:// [https://",
+        ),
+    ],
+)
+def test_protocols_as_mediawiki_links_them(line: str, urls: list[str], title: str) -> None:
+    day = read("*" + line)
+    assert [x.url for x in day.external_links] == urls
+    assert [str(x.url) for x in mwparserfromhell.parse(line).filter_external_links()] == urls
+    assert [e.title for e in day.events] == [title]

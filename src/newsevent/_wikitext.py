@@ -15,13 +15,17 @@ from typing import NamedTuple
 
 WIKI = "https://en.wikipedia.org/wiki/"
 
-# Protocols MediaWiki links in brackets (the common ones), and protocol-relative "//".
+# The protocols MediaWiki links in brackets, in any case (its $wgUrlProtocols, as
+# mwparserfromhell lists them), and protocol-relative "//".
 _PROTOCOLS = (
-    r"(?:https?|ftp|ftps|sftp|irc|ircs|news|nntp|telnet|gopher|svn|git|mms|worldwind)://|//"
+    r"(?i:(?:bitcoin|geo|magnet|mailto|news|sips?|sms|tel|urn|xmpp):"
+    r"|(?:https?|ftps?|sftp|ircs?|nntp|telnet|gopher|svn|git|mms|redis|ssh|worldwind)://)|//"
 )
-_SPECIAL = re.compile(r"\[\[|\[(?=" + _PROTOCOLS + r")|\{\{|<|'{2,}|&|(?<![\w/])https?://")
-_URL = re.compile(r"[^\s\[\]<>\"{}|\x00-\x1f\x7f]+")
-_FREE_URL = re.compile(r"https?://[^\s\[\]<>\"{}|\x00-\x1f\x7f]+")
+_SPECIAL = re.compile(r"\[\[|\[(?=" + _PROTOCOLS + r")|\{\{|<|'{2,}|&|(?<![\w/])(?i:https?)://")
+# An address in brackets: a protocol and at least one character after it ("[http:// x]"
+# is no link, for MediaWiki and for mwparserfromhell).
+_URL = re.compile(r"(?:" + _PROTOCOLS + r")[^\s\[\]<>\"{}|\x00-\x1f\x7f]+")
+_FREE_URL = re.compile(r"(?i:https?)://[^\s\[\]<>\"{}|\x00-\x1f\x7f]+")
 _WIKILINK = re.compile(
     r"\[\[([^\[\]{}|<>\n]*)(?:\|((?:[^\[\]\n]|\[(?!\[)|\](?!\]))*))?\]\]([a-z]*)"
 )
@@ -148,7 +152,7 @@ def render(text: str, line: int, *, fast: bool = True) -> Rendered:
 # pictures, quote runs of four or more) goes to the general renderer.
 _S_TARGET = r"[^\s\[\]{}|<>&'](?:[^\[\]{}|<>&\n]*[^\s\[\]{}|<>&'])?"
 _S_LABEL = r"[^\[\]{}<>&|\n]*"
-_S_URL = r"(?=" + _PROTOCOLS + r")[^\s\[\]<>\"{}|\x00-\x1f\x7f]+"
+_S_URL = r"(?:" + _PROTOCOLS + r")[^\s\[\]<>\"{}|\x00-\x1f\x7f]+"
 _S_CITE_LABEL = r"\([^\[\]{}<>&()|\n]*\)[ \t]*"
 _S_TEXT = r"[^\[\]{}<&\n]*"
 # The whole shape in one expression (the fast path checks it by counting; the tests hold
@@ -592,7 +596,10 @@ def _render(text: str, base: int, out: _Out, *, citing: bool) -> None:
             i = em.end()
         else:  # a bare URL in running text
             fm = _FREE_URL.match(text, j)
-            assert fm is not None
+            if fm is None:  # "https://" and nothing after it
+                out.text(tok)
+                i = j + len(tok)
+                continue
             url = fm.group()
             stripped = url.rstrip(_TRAILING_PUNCT)
             if url[len(stripped) : len(stripped) + 1] == ";" and _ENTITY_END.search(stripped + ";"):
