@@ -389,8 +389,8 @@ def _template(text: str, start: int, end: int, line: int, out: _Out, citing: boo
     if name in _CONST:
         out.text(_CONST[name])
         return
-    if name in _DROPPED:
-        return
+    if name in _DROPPED and "[" not in inside and "://" not in inside:
+        return  # (one with a link, such as {{webarchive|url=…}}, is kept as unknown)
     if name.startswith("cite ") or name == "citation":
         url = named.get("url", "").strip()
         scratch = _Out()
