@@ -525,6 +525,12 @@ def test_parameters_the_reader_does_not_use_are_kept() -> None:
             ["mailto:x@y.example", "news:comp.x"],
             "A",
         ),
+        # "''" ends an address, and "/" may come before a bare one.
+        (
+            "A [http://x.example/a'b (X)] see http://x.example/c''d'' x/http://y.example/z",
+            ["http://x.example/a'b", "http://x.example/c", "http://y.example/z"],
+            "A see http://x.example/cd x/http://y.example/z",
+        ),
         # A protocol and nothing after it is no link, in brackets or not.
         (
             "A [http:// (X)] [// (Y)] https:// [https://",
@@ -538,3 +544,13 @@ def test_protocols_as_mediawiki_links_them(line: str, urls: list[str], title: st
     assert [x.url for x in day.external_links] == urls
     assert [str(x.url) for x in mwparserfromhell.parse(line).filter_external_links()] == urls
     assert [e.title for e in day.events] == [title]
+
+
+@given(st.text(alphabet="ab'|] \t[{", max_size=12))
+@example("a''b")
+@example("'a'")
+@example("''")
+def test_an_address_body_is_its_characters_and_single_quotes(text: str) -> None:
+    plain = re.compile(r"(?:[^'\s\[\]<>\"{}|\x00-\x1f\x7f]|'(?!'))+").match(text)
+    written_out = re.compile(_wikitext._URL_BODY).match(text)
+    assert (plain and plain.group()) == (written_out and written_out.group())

@@ -21,11 +21,18 @@ _PROTOCOLS = (
     r"(?i:(?:bitcoin|geo|magnet|mailto|news|sips?|sms|tel|urn|xmpp):"
     r"|(?:https?|ftps?|sftp|ircs?|nntp|telnet|gopher|svn|git|mms|redis|ssh|worldwind)://)|//"
 )
-_SPECIAL = re.compile(r"\[\[|\[(?=" + _PROTOCOLS + r")|\{\{|<|'{2,}|&|(?<![\w/])(?i:https?)://")
+_SPECIAL = re.compile(r"\[\[|\[(?=" + _PROTOCOLS + r")|\{\{|<|'{2,}|&|(?<!\w)(?i:https?)://")
+# A character of an address. "''" ends one (MediaWiki reads bold and italic marks before
+# links), and so does "|": in the news of a page laid out as a template's content, it
+# would end the parameter for MediaWiki and mwparserfromhell.
+_URL_CHAR = r"[^'\s\[\]<>\"{}|\x00-\x1f\x7f]"
+# One or more of them and single quotes: (?:_URL_CHAR|'(?!'))+ written out so that the
+# runs between quotes are matched whole (an alternation per character is slower).
+_URL_BODY = rf"(?={_URL_CHAR}|'(?!'))(?:'(?!'))?(?:{_URL_CHAR}+'(?!'))*{_URL_CHAR}*"
 # An address in brackets: a protocol and at least one character after it ("[http:// x]"
 # is no link, for MediaWiki and for mwparserfromhell).
-_URL = re.compile(r"(?:" + _PROTOCOLS + r")[^\s\[\]<>\"{}|\x00-\x1f\x7f]+")
-_FREE_URL = re.compile(r"(?i:https?)://[^\s\[\]<>\"{}|\x00-\x1f\x7f]+")
+_URL = re.compile(r"(?:" + _PROTOCOLS + r")" + _URL_BODY)
+_FREE_URL = re.compile(r"(?i:https?)://" + _URL_BODY)
 _WIKILINK = re.compile(
     r"\[\[([^\[\]{}|<>\n]*)(?:\|((?:[^\[\]\n]|\[(?!\[)|\](?!\]))*))?\]\]([a-z]*)"
 )
@@ -152,7 +159,7 @@ def render(text: str, line: int, *, fast: bool = True) -> Rendered:
 # pictures, quote runs of four or more) goes to the general renderer.
 _S_TARGET = r"[^\s\[\]{}|<>&'](?:[^\[\]{}|<>&\n]*[^\s\[\]{}|<>&'])?"
 _S_LABEL = r"[^\[\]{}<>&|\n]*"
-_S_URL = r"(?:" + _PROTOCOLS + r")[^\s\[\]<>\"{}|\x00-\x1f\x7f]+"
+_S_URL = r"(?:" + _PROTOCOLS + r")" + _URL_BODY
 _S_CITE_LABEL = r"\([^\[\]{}<>&()|\n]*\)[ \t]*"
 _S_TEXT = r"[^\[\]{}<&\n]*"
 # The whole shape in one expression (the fast path checks it by counting; the tests hold
