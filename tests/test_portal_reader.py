@@ -246,11 +246,23 @@ _line = st.one_of(
 )
 
 
-@given(st.lists(_line, min_size=1, max_size=12))
-@example(["*A <!-- never closed", "*B [https://a.example/]"])
-@example(["*<!--", "*<!-- c --> [https://a.example/]"])
-def test_generated_pages_agree_with_the_reference_parser(lines: list[str]) -> None:
-    text = HEAD + "\n".join(lines) + TAIL
+# The layouts around the news: the template's content, or the top and bottom templates.
+_LAYOUTS = [
+    (HEAD, TAIL),
+    (
+        "{{Current events|year=2026|month=08|day=9|top=yes}}\n",
+        "\n{{Current events|year=2026|month=08|day=9|bottom=yes}}\n",
+    ),
+]
+
+
+@given(st.lists(_line, min_size=1, max_size=12), st.sampled_from(_LAYOUTS))
+@example(["*A <!-- never closed", "*B [https://a.example/]"], _LAYOUTS[0])
+@example(["*<!--", "*<!-- c --> [https://a.example/]"], _LAYOUTS[0])
+def test_generated_pages_agree_with_the_reference_parser(
+    lines: list[str], layout: tuple[str, str]
+) -> None:
+    text = layout[0] + "\n".join(lines) + layout[1]
     day = portal.read(text)
     code = mwparserfromhell.parse(text)
     assert [x.url for x in day.external_links] == [str(x.url) for x in code.filter_external_links()]
