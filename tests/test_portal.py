@@ -160,10 +160,10 @@ def test_fast_line_path_equals_the_general_renderer_on_every_line(corpus: Path) 
         for ln in _portal._logical_lines(text, 0, len(text)):
             for form in (ln.text, ln.text.lstrip("*")):
                 lines += 1
-                fast += wt._render_simple(form, ln.number) is not None
-                assert wt.render(form, ln.number) == wt.render(form, ln.number, fast=False), (
-                    _path,
-                    ln.number,
-                )
+                fast += wt._render_simple(form, ln.number, wt._IN_TEMPLATE.token) is not None
+                for pipes in (False, True):
+                    quick = wt.render(form, ln.number, pipes=pipes)
+                    slow = wt.render(form, ln.number, fast=False, pipes=pipes)
+                    assert quick == slow, (_path, ln.number, pipes)
     # Most lines take the fast path; the rest (templates, entities, tags) the general one.
     assert (lines, fast) == (1552, 1448)

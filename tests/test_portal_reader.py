@@ -235,6 +235,8 @@ _source = st.builds(
     _url,
     st.one_of(st.just(""), _word, _word.map(lambda w: f"''{w}''")),
 )
+# A citation whose address holds "|": one address outside a template's parameter only.
+_piped_source = st.builds(lambda u, name: f"[{u}|x ({name})]", _url, _word)
 _bullet = st.builds(
     lambda depth, pieces, sources: "*" * depth + " ".join(pieces) + " " + " ".join(sources),
     st.integers(1, 4),
@@ -312,15 +314,24 @@ def test_pictures_with_linked_captions() -> None:
 
 @given(
     st.lists(
-        st.one_of(_piece, _source, st.sampled_from(["'", "''", "'''", "''''", ":"])), max_size=8
+        st.one_of(
+            _piece, _source, _piped_source, st.sampled_from(["'", "''", "'''", "''''", ":", "|"])
+        ),
+        max_size=8,
     )
 )
 def test_fast_line_path_equals_the_general_renderer(pieces: list[str]) -> None:
     for line in (" ".join(pieces), "".join(pieces)):
-        assert _wikitext.render(line, 3) == _wikitext.render(line, 3, fast=False)
+        _both_paths_agree(line, 3)
+
+
+def _both_paths_agree(line: str, number: int) -> None:
+    for pipes, found in ((False, _wikitext._IN_TEMPLATE), (True, _wikitext._OUTSIDE)):
+        quick = _wikitext.render(line, number, pipes=pipes)
+        assert quick == _wikitext.render(line, number, fast=False, pipes=pipes)
         # The fast path takes only lines of the common shape.
-        taken = _wikitext._render_simple(line, 3) is not None
-        assert not taken or _wikitext._SIMPLE.fullmatch(line)
+        taken = _wikitext._render_simple(line, number, found.token) is not None
+        assert not taken or found.simple.fullmatch(line)
 
 
 @pytest.mark.parametrize(
@@ -340,13 +351,13 @@ def test_fast_line_path_equals_the_general_renderer(pieces: list[str]) -> None:
         "[[A]] [[image:X.png|A caption]] b [http://a.example/ (C)]",
         "[[CaTeGoRy:X]]",
         "[[File:X.jpg]]",
+        # "|" in an address: part of it outside a template's parameter only.
+        "[http://a.example/x|y (B)] [[A|b]] see http://b.example/c|d [http://c.example/|]",
     ],
 )
 def test_fast_line_path_on_edge_cases(line: str) -> None:
-    assert _wikitext.render(line, 1) == _wikitext.render(line, 1, fast=False)
     for form in (line, *line.split(" ")):
-        taken = _wikitext._render_simple(form, 1) is not None
-        assert not taken or _wikitext._SIMPLE.fullmatch(form)
+        _both_paths_agree(form, 1)
 
 
 # ----------------------------------------------------------------- template parameters
@@ -563,6 +574,34 @@ def test_protocols_as_mediawiki_links_them(line: str, urls: list[str], title: st
 @example("'a'")
 @example("''")
 def test_an_address_body_is_its_characters_and_single_quotes(text: str) -> None:
-    plain = re.compile(r"(?:[^'\s\[\]<>\"{}|\x00-\x1f\x7f]|'(?!'))+").match(text)
-    written_out = re.compile(_wikitext._URL_BODY).match(text)
-    assert (plain and plain.group()) == (written_out and written_out.group())
+    for char in (_wikitext._URL_CHAR, _wikitext._URL_CHAR_PIPES):
+        plain = re.compile(rf"(?:{char}|'(?!'))+").match(text)
+        written_out = re.compile(_wikitext._url_body(char)).match(text)
+        assert (plain and plain.group()) == (written_out and written_out.group())
+    # The two differ in "|" only.
+    assert _wikitext._URL_CHAR.replace("|", "") == _wikitext._URL_CHAR_PIPES
+
+
+_piped_bullet = st.builds(
+    lambda pieces, sources: "*" + " ".join(pieces) + " " + " ".join(sources),
+    st.lists(_piece, min_size=1, max_size=4),
+    st.lists(st.one_of(_source, _piped_source), max_size=3),
+)
+
+
+@given(st.lists(st.one_of(_line, _piped_bullet), min_size=1, max_size=8))
+@example(["*A [https://a.example/x|y (B)] see https://b.example/c|d"])
+def test_a_pipe_in_an_address_outside_a_template_as_the_reference_parser_reads_it(
+    lines: list[str],
+) -> None:
+    # The news between the top and bottom templates is in no template's parameter.
+    head, tail = _LAYOUTS[1]
+    text = head + "\n".join(lines) + tail
+    day = portal.read(text)
+    code = mwparserfromhell.parse(text)
+    assert [x.url for x in day.external_links] == [str(x.url) for x in code.filter_external_links()]
+    cited = Counter(s.url for e in day.events for s in e.sources)
+    kept = Counter(x.url for x in day.external_links) - cited
+    assert all(any(url in r.text for r in day.remainder) for url in kept)
+    if "<!--" not in "".join(lines) and "{{webarchive" not in "".join(lines):
+        assert not kept

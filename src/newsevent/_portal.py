@@ -300,9 +300,12 @@ def read(
     text = as_text(data).replace("\r\n", "\n").replace("\r", "\n")
     # Characters no format can carry (XML 1.0 excludes them) are dropped once, here.
     text = _drop_comments(_clean(text))
-    outside: list[tuple[int, int]] = []
+    # Parts of the page outside the news: start, end, and whether "|" may be in an
+    # address there (not in a template's parameter).
+    outside: list[tuple[int, int, bool]] = []
     m = _START.search(text)
     page_date: _dt.date | None = None
+    pipes = True  # (whether "|" may be in an address of the news)
     if m is None:
         region = (0, len(text))
     else:
@@ -323,12 +326,13 @@ def read(
             found = _content_params(text, m.start(), content, end)
         params, unused = found or _params(text, m.start(), end)
         page_date = _template_date(text, params, m.start())
-        outside.append((0, m.start()))
-        outside += unused
+        outside.append((0, m.start(), True))
+        outside += [(a, b, False) for a, b in unused]
         if "content" in params:
             value, at = params["content"]
             region = (at, at + len(value))
-            outside.append((end, len(text)))
+            pipes = False
+            outside.append((end, len(text), True))
         else:
             bottom = _START.search(text, end)
             stop = len(text)
@@ -340,11 +344,11 @@ def read(
                 b_params, b_unused = _params(text, bottom.start(), b_end)
                 if "bottom" in b_params:
                     stop, after = bottom.start(), b_end
-                    outside += b_unused
+                    outside += [(a, b, False) for a, b in b_unused]
                     break
                 bottom = _START.search(text, b_end)
             region = (end, stop)
-            outside.append((after, len(text)))
+            outside.append((after, len(text), True))
     day = date or page_date
     if day is None:
         raise ParseError(
@@ -352,12 +356,14 @@ def read(
             "and none was given"
         )
     prov = Provenance(title=title or page_title(day), revision=revision, timestamp=timestamp)
-    return _Reader(text, day, prov).run(region, outside)
+    return _Reader(text, day, prov, pipes).run(region, outside)
 
 
 class _Reader:
-    def __init__(self, text: str, date: _dt.date, prov: Provenance) -> None:
+    def __init__(self, text: str, date: _dt.date, prov: Provenance, pipes: bool) -> None:
         self.text = text
+        self.pipes = pipes
+        """Whether "|" may be part of an address in the news (not a template's content)."""
         self.date = date
         self.prov = prov
         self.attribution = prov.attribution
@@ -373,15 +379,15 @@ class _Reader:
     def keep(self, line: int, text: str) -> None:
         self.remainder.append(_new_remainder(line, text))
 
-    def run(self, region: tuple[int, int], outside: list[tuple[int, int]]) -> PortalDay:
+    def run(self, region: tuple[int, int], outside: list[tuple[int, int, bool]]) -> PortalDay:
         outside.sort()
         before = [x for x in outside if x[1] <= region[0]]
         after = [x for x in outside if x[0] >= region[1]]
-        for a, b in before:
-            self._outside(a, b)
+        for a, b, pipes in before:
+            self._outside(a, b, pipes)
         bullets = self._bullets(region)
-        for a, b in after:
-            self._outside(a, b)
+        for a, b, pipes in after:
+            self._outside(a, b, pipes)
         events, items, trusted = self._events(bullets)
         self.remainder.sort(key=lambda r: r.line)
         entries = tuple(self._entry(it, t) for it, t in zip(items, trusted, strict=True))
@@ -411,10 +417,10 @@ class _Reader:
             self.prov,
         )
 
-    def _outside(self, a: int, b: int) -> None:
+    def _outside(self, a: int, b: int, pipes: bool) -> None:
         for ln in _logical_lines(self.text, a, b):
             if ln.text.strip():
-                r = render(ln.text, ln.number)
+                r = render(ln.text, ln.number, pipes=pipes)
                 self.wikilinks.extend(r.wikilinks)
                 self.external.extend(r.external)
                 self.keep(ln.number, ln.text)
@@ -423,6 +429,7 @@ class _Reader:
         section: str | None = None
         bullets: list[_Bullet] = []
         wikilinks, external = self.wikilinks, self.external
+        pipes = self.pipes
         for number, line in _logical_lines(self.text, *region):
             s = line.strip()
             if not s:
@@ -431,7 +438,7 @@ class _Reader:
             if first == "*" and line[0] == "*":
                 # The commonest line of all: a bullet at the line's start.
                 text = line.lstrip(_LIST_MARKS)
-                r = render(text, number)
+                r = render(text, number, pipes=pipes)
                 if r.wikilinks:
                     wikilinks.extend(r.wikilinks)
                 if r.external:
@@ -446,7 +453,7 @@ class _Reader:
             elif first == "=" and (em := _EQ_HEADING.fullmatch(s)) is not None:
                 heading = em.group(2)
             if heading is not None:
-                r = render(heading, number)
+                r = render(heading, number, pipes=pipes)
                 wikilinks.extend(r.wikilinks)
                 external.extend(r.external)
                 section = _one_line(r.plain) or None
@@ -455,12 +462,12 @@ class _Reader:
                 continue
             bm = _BULLET.fullmatch(line.lstrip(" \t"))
             if bm is None:
-                r = render(line, number)
+                r = render(line, number, pipes=pipes)
                 wikilinks.extend(r.wikilinks)
                 external.extend(r.external)
                 self.keep(number, line)
                 continue
-            r = render(bm.group(2), number)
+            r = render(bm.group(2), number, pipes=pipes)
             wikilinks.extend(r.wikilinks)
             external.extend(r.external)
             bullets.append(_Bullet(number, len(bm.group(1)), r, section, line))

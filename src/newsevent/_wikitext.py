@@ -23,16 +23,19 @@ _PROTOCOLS = (
 )
 _SPECIAL = re.compile(r"\[\[|\[(?=" + _PROTOCOLS + r")|\{\{|<|'{2,}|&|(?<!\w)(?i:https?)://")
 # A character of an address. "''" ends one (MediaWiki reads bold and italic marks before
-# links), and so does "|": in the news of a page laid out as a template's content, it
-# would end the parameter for MediaWiki and mwparserfromhell.
+# links). So does "|" in a template's parameter (the news of a page laid out as the
+# content of its template), which it would end for MediaWiki and mwparserfromhell;
+# elsewhere "|" is part of an address.
 _URL_CHAR = r"[^'\s\[\]<>\"{}|\x00-\x1f\x7f]"
-# One or more of them and single quotes: (?:_URL_CHAR|'(?!'))+ written out so that the
-# runs between quotes are matched whole (an alternation per character is slower).
-_URL_BODY = rf"(?={_URL_CHAR}|'(?!'))(?:'(?!'))?(?:{_URL_CHAR}+'(?!'))*{_URL_CHAR}*"
-# An address in brackets: a protocol and at least one character after it ("[http:// x]"
-# is no link, for MediaWiki and for mwparserfromhell).
-_URL = re.compile(r"(?:" + _PROTOCOLS + r")" + _URL_BODY)
-_FREE_URL = re.compile(r"(?i:https?)://" + _URL_BODY)
+_URL_CHAR_PIPES = r"[^'\s\[\]<>\"{}\x00-\x1f\x7f]"
+
+
+def _url_body(char: str) -> str:
+    """One or more of ``char`` and single quotes: (?:char|'(?!'))+ written out, so that
+    the runs between quotes are matched whole (an alternation per character is slower)."""
+    return rf"(?={char}|'(?!'))(?:'(?!'))?(?:{char}+'(?!'))*{char}*"
+
+
 _WIKILINK = re.compile(
     r"\[\[([^\[\]{}|<>\n]*)(?:\|((?:[^\[\]\n]|\[(?!\[)|\](?!\]))*))?\]\]([a-z]*)"
 )
@@ -125,22 +128,25 @@ class _Out:
         self.raw.append(s)
 
 
-def render(text: str, line: int, *, fast: bool = True) -> Rendered:
+def render(text: str, line: int, *, fast: bool = True, pipes: bool = False) -> Rendered:
     """Render one logical line of wikitext (comments already removed).
 
     Lines of the portal's common shape (text, plain wikilinks, bold and italic marks,
     citations ``[url (Outlet)]``) take a path made of a few whole-line regular
     expressions; ``fast=False`` forces the general renderer (the tests prove both equal).
+    ``pipes``: the line is not in a template's parameter, so "|" may be part of an
+    address.
     """
+    found = _OUTSIDE if pipes else _IN_TEMPLATE
     if fast:
-        quick = _render_simple(text, line)
+        quick = _render_simple(text, line, found.token)
         if quick is not None:
             return quick
     out = _Out()
     if _SPECIAL.search(text) is None:
         out.text(text)
     else:
-        _render(text, line, out, citing=True)
+        _render(text, line, out, citing=True, found=found)
     return Rendered(
         "".join(out.plain),
         "".join(out.md),
@@ -159,21 +165,46 @@ def render(text: str, line: int, *, fast: bool = True) -> Rendered:
 # pictures, quote runs of four or more) goes to the general renderer.
 _S_TARGET = r"[^\s\[\]{}|<>&'](?:[^\[\]{}|<>&\n]*[^\s\[\]{}|<>&'])?"
 _S_LABEL = r"[^\[\]{}<>&|\n]*"
-_S_URL = r"(?:" + _PROTOCOLS + r")" + _URL_BODY
 _S_CITE_LABEL = r"\([^\[\]{}<>&()|\n]*\)[ \t]*"
 _S_TEXT = r"[^\[\]{}<&\n]*"
-# The whole shape in one expression (the fast path checks it by counting; the tests hold
-# it to this):
-_SIMPLE = re.compile(
-    rf"(?:{_S_TEXT}(?:\[\[{_S_TARGET}(?:\|{_S_LABEL})?\]\]"
-    rf"|\[{_S_URL}(?:[ \t]+(?:{_S_CITE_LABEL})?)?\]))*{_S_TEXT}"
-)
-# One token of such a line: a wikilink (groups 1-3: target, label, trail) or a citation
-# (groups 4-5: address, label). Every "[" of a line _SIMPLE takes starts one of them.
-_S_TOKEN = re.compile(
-    rf"\[\[({_S_TARGET})(?:\|({_S_LABEL}))?\]\]([a-z]*)"
-    rf"|\[({_S_URL})(?:[ \t]+({_S_CITE_LABEL})?)?\]"
-)
+
+
+class _Addresses(NamedTuple):
+    """The expressions that find addresses, with "|" in them or not (see _URL_CHAR)."""
+
+    url: re.Pattern[str]
+    """An address in brackets: a protocol and at least one character after it
+    ("[http:// x]" is no link, for MediaWiki and for mwparserfromhell)."""
+    free: re.Pattern[str]
+    """A bare address in the text."""
+    simple: re.Pattern[str]
+    """The whole common shape of a line in one expression (the fast path checks it by
+    counting; the tests hold it to this)."""
+    token: re.Pattern[str]
+    """One token of such a line: a wikilink (groups 1-3: target, label, trail) or a
+    citation (groups 4-5: address, label). Every "[" of a line ``simple`` takes starts
+    one of them."""
+
+
+def _addresses(char: str) -> _Addresses:
+    body = _url_body(char)
+    url = r"(?:" + _PROTOCOLS + r")" + body
+    return _Addresses(
+        re.compile(url),
+        re.compile(r"(?i:https?)://" + body),
+        re.compile(
+            rf"(?:{_S_TEXT}(?:\[\[{_S_TARGET}(?:\|{_S_LABEL})?\]\]"
+            rf"|\[{url}(?:[ \t]+(?:{_S_CITE_LABEL})?)?\]))*{_S_TEXT}"
+        ),
+        re.compile(
+            rf"\[\[({_S_TARGET})(?:\|({_S_LABEL}))?\]\]([a-z]*)"
+            rf"|\[({url})(?:[ \t]+({_S_CITE_LABEL})?)?\]"
+        ),
+    )
+
+
+_IN_TEMPLATE = _addresses(_URL_CHAR)
+_OUTSIDE = _addresses(_URL_CHAR_PIPES)
 _S_QUOTES = re.compile(r"'{2,}")
 _S_PICTURE = re.compile(r"(?i:file|image|category):")
 _S_BLANKS = re.compile(r"[ \t]+")
@@ -181,16 +212,16 @@ _S_BLANKS = re.compile(r"[ \t]+")
 _tuple = tuple.__new__
 
 
-def _render_simple(text: str, line: int) -> Rendered | None:
+def _render_simple(text: str, line: int, token: re.Pattern[str]) -> Rendered | None:
     """:func:`render` of a line of the common shape, or None for any other line.
 
     One pass over the line's links and citations. A citation prints nothing, but it still
     ends a link's trail and a quote run: each text run between two of them is taken alone.
 
-    The line has the shape of _SIMPLE when no text run holds a bracket, a brace, "<", "&"
-    or a line break. No token holds a brace, "<" or a line break, and every bracket of a
-    token is one of its delimiters, so counting brackets and "&" over the whole line
-    tells, without matching _SIMPLE.
+    The line has the shape of ``simple`` (of the _Addresses ``token`` is from) when no
+    text run holds a bracket, a brace, "<", "&" or a line break. No token holds a brace,
+    "<" or a line break, and every bracket of a token is one of its delimiters, so
+    counting brackets and "&" over the whole line tells, without matching ``simple``.
     """
     if "''''" in text or "{" in text or "}" in text or "<" in text or "\n" in text:
         return None
@@ -201,7 +232,7 @@ def _render_simple(text: str, line: int) -> Rendered | None:
         return _tuple(Rendered, (seen, seen, text, [], [], [], [], []))
     # The text runs and tokens in turn: run, then per token its five groups and the run
     # after it (split is one pass in C, without a match object per token).
-    parts = _S_TOKEN.split(text)
+    parts = token.split(text)
     sources: list[Cited] = []
     external: list[ExternalLink] = []
     wikilinks: list[WikiLink] = []
@@ -465,7 +496,9 @@ def _is_citation_label(label: str) -> bool:
     return not s or (s.startswith("(") and s.endswith(")"))
 
 
-def _render(text: str, base: int, out: _Out, *, citing: bool) -> None:
+def _render(
+    text: str, base: int, out: _Out, *, citing: bool, found: _Addresses = _IN_TEMPLATE
+) -> None:
     i = 0
     n = len(text)
     base_multi = "\n" in text
@@ -536,7 +569,7 @@ def _render(text: str, base: int, out: _Out, *, citing: bool) -> None:
             out.raw.append(raw)
             i = stop
         elif tok == "[":
-            um = _URL.match(text, j + 1)
+            um = found.url.match(text, j + 1)
             if um is None:
                 out.text("[")
                 i = j + 1
@@ -602,7 +635,7 @@ def _render(text: str, base: int, out: _Out, *, citing: bool) -> None:
             out.raw.append(ent)
             i = em.end()
         else:  # a bare URL in running text
-            fm = _FREE_URL.match(text, j)
+            fm = found.free.match(text, j)
             if fm is None:  # "https://" and nothing after it
                 out.text(tok)
                 i = j + len(tok)
