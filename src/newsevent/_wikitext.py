@@ -137,16 +137,16 @@ def render(text: str, line: int, *, fast: bool = True, pipes: bool = False) -> R
     ``pipes``: the line is not in a template's parameter, so "|" may be part of an
     address.
     """
-    found = _OUTSIDE if pipes else _IN_TEMPLATE
+    patterns = _OUTSIDE if pipes else _IN_TEMPLATE
     if fast:
-        quick = _render_simple(text, line, found.token)
+        quick = _render_simple(text, line, patterns.token)
         if quick is not None:
             return quick
     out = _Out()
     if _SPECIAL.search(text) is None:
         out.text(text)
     else:
-        _render(text, line, out, citing=True, found=found)
+        _render(text, line, out, citing=True, patterns=patterns)
     return Rendered(
         "".join(out.plain),
         "".join(out.md),
@@ -169,8 +169,9 @@ _S_CITE_LABEL = r"\([^\[\]{}<>&()|\n]*\)[ \t]*"
 _S_TEXT = r"[^\[\]{}<&\n]*"
 
 
-class _Addresses(NamedTuple):
-    """The expressions that find addresses, with "|" in them or not (see _URL_CHAR)."""
+class _Patterns(NamedTuple):
+    """The renderer's expressions that find addresses, for a line where "|" may be in
+    one or for a line where it may not (see _URL_CHAR)."""
 
     url: re.Pattern[str]
     """An address in brackets: a protocol and at least one character after it
@@ -186,10 +187,10 @@ class _Addresses(NamedTuple):
     one of them."""
 
 
-def _addresses(char: str) -> _Addresses:
+def _patterns(char: str) -> _Patterns:
     body = _url_body(char)
     url = r"(?:" + _PROTOCOLS + r")" + body
-    return _Addresses(
+    return _Patterns(
         re.compile(url),
         re.compile(r"(?i:https?)://" + body),
         re.compile(
@@ -203,8 +204,8 @@ def _addresses(char: str) -> _Addresses:
     )
 
 
-_IN_TEMPLATE = _addresses(_URL_CHAR)
-_OUTSIDE = _addresses(_URL_CHAR_PIPES)
+_IN_TEMPLATE = _patterns(_URL_CHAR)
+_OUTSIDE = _patterns(_URL_CHAR_PIPES)
 _S_QUOTES = re.compile(r"'{2,}")
 _S_PICTURE = re.compile(r"(?i:file|image|category):")
 _S_BLANKS = re.compile(r"[ \t]+")
@@ -218,7 +219,7 @@ def _render_simple(text: str, line: int, token: re.Pattern[str]) -> Rendered | N
     One pass over the line's links and citations. A citation prints nothing, but it still
     ends a link's trail and a quote run: each text run between two of them is taken alone.
 
-    The line has the shape of ``simple`` (of the _Addresses ``token`` is from) when no
+    The line has the shape of ``simple`` (of the _Patterns ``token`` is from) when no
     text run holds a bracket, a brace, "<", "&" or a line break. No token holds a brace,
     "<" or a line break, and every bracket of a token is one of its delimiters, so
     counting brackets and "&" over the whole line tells, without matching ``simple``.
@@ -497,7 +498,7 @@ def _is_citation_label(label: str) -> bool:
 
 
 def _render(
-    text: str, base: int, out: _Out, *, citing: bool, found: _Addresses = _IN_TEMPLATE
+    text: str, base: int, out: _Out, *, citing: bool, patterns: _Patterns = _IN_TEMPLATE
 ) -> None:
     i = 0
     n = len(text)
@@ -569,7 +570,7 @@ def _render(
             out.raw.append(raw)
             i = stop
         elif tok == "[":
-            um = found.url.match(text, j + 1)
+            um = patterns.url.match(text, j + 1)
             if um is None:
                 out.text("[")
                 i = j + 1
@@ -635,7 +636,7 @@ def _render(
             out.raw.append(ent)
             i = em.end()
         else:  # a bare URL in running text
-            fm = found.free.match(text, j)
+            fm = patterns.free.match(text, j)
             if fm is None:  # "https://" and nothing after it
                 out.text(tok)
                 i = j + len(tok)
