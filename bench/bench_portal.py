@@ -62,6 +62,17 @@ def children_cpu() -> float:
     return use.ru_utime + use.ru_stime
 
 
+def passes(fn: Callable[[str], object], texts: list[str], rounds: int) -> Callable[[], None]:
+    """A run of ``fn`` over every text, ``rounds`` times."""
+
+    def run() -> None:
+        for _ in range(rounds):
+            for t in texts:
+                fn(t)
+
+    return run
+
+
 def stages(texts: list[str], rounds: int, repeat: int, theirs: float) -> None:
     """Print the reader's CPU time per page, whole and without rendering its lines, and
     the budget per page of the 10x goal (``theirs``: mwparserfromhell's CPU time a page)."""
@@ -75,10 +86,7 @@ def stages(texts: list[str], rounds: int, repeat: int, theirs: float) -> None:
     def replaying(text: str, line: int, *, pipes: bool = False) -> object:
         return done[text, line, pipes]
 
-    def read_all() -> None:
-        for _ in range(rounds):
-            for t in texts:
-                portal.read(t)
+    read_all = passes(portal.read, texts, rounds)
 
     def render_all() -> None:
         for _ in range(rounds):
@@ -113,15 +121,8 @@ def main() -> None:
     rounds = max(1, 2000 // len(texts))
     print(f"{len(texts)} pages, {sum(map(len, texts)):,} characters; {rounds} passes per timing")
 
-    def ours() -> None:
-        for _ in range(rounds):
-            for t in texts:
-                portal.read(t)
-
-    def theirs() -> None:
-        for _ in range(rounds):
-            for t in texts:
-                mwparserfromhell.parse(t)
+    ours = passes(portal.read, texts, rounds)
+    theirs = passes(mwparserfromhell.parse, texts, rounds)
 
     a = b = ac = bc = float("inf")
     for _ in range(args.repeat):  # interleaved
