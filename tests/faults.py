@@ -6,8 +6,8 @@
 $NEWSEVENT_FAULTS holds a JSON list of rules: {"call": "open"|"write"|"mkdir"|"scandir"|
 "fsync", "match": substring of the path, "writing": bool (open only; default true),
 "after": successful calls before failing (default 0), "errno": code to fail with,
-"sleep": seconds to wait first}. Counts are per process (forked workers count anew from
-the fork).
+"sleep": seconds to wait first, "then": seconds to wait once the call succeeded (mkdir
+only)}. Counts are per process (forked workers count anew from the fork).
 """
 
 from __future__ import annotations
@@ -62,8 +62,12 @@ def _fake_write(fd: int, data: Any) -> int:
 
 
 def _fake_mkdir(path: Any, *args: Any, **kwargs: Any) -> None:
-    _apply("mkdir", os.fsdecode(path))
+    name = os.fsdecode(path)
+    _apply("mkdir", name)
     _mkdir(path, *args, **kwargs)
+    for rule in RULES:
+        if rule["call"] == "mkdir" and rule["match"] in name and rule.get("then"):
+            time.sleep(rule["then"])  # (a signal now comes as the call returns)
 
 
 def _fake_scandir(path: Any = ".") -> Any:

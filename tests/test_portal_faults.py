@@ -136,6 +136,22 @@ def test_an_interrupted_import_says_what_it_did_and_a_second_one_finishes(
     assert tree(out) == clean
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_signal_as_a_new_day_s_folder_is_made_leaves_no_folder(tmp_path: Path, jobs: str) -> None:
+    # The temporary folder of day 5 is made, then the signal comes before anything else.
+    src = days(tmp_path / "in", 8)
+    out = tmp_path / "out"
+    made = [{"call": "mkdir", "match": f"{os.sep}.5.tmp-", "then": 60}]
+    with started("import", src, "-o", out, "--jobs", jobs, faults=made) as p:
+        wait_until(lambda: any(t.name.startswith(".5.tmp-") for t in temps(out)))
+        err, took = signalled(p, signal.SIGINT, True)
+    assert p.returncode == 130 and took < 1.0
+    m = STOPPED.fullmatch(err.rstrip("\n"))
+    assert m is not None and m[1] == "interrupted", err
+    assert int(m[3]) == int(m[4]) == len(events(out)) == 4 * int(m[2])
+    assert temps(out) == []
+
+
 def test_a_killed_worker_stops_the_import_instead_of_hanging(tmp_path: Path) -> None:
     src = days(tmp_path / "in", 60)
     out = tmp_path / "out"

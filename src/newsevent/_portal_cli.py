@@ -191,6 +191,9 @@ def _read_one(
         return _Read(path, None, 0, 0, 0, str(exc if exc.path else exc.with_path(path)))
     except OSError as exc:
         return _Read(path, None, 0, 0, 0, f"{path}: {exc.strerror or exc}")
+    # Made before the pages are written: once they are, little is left to do before the
+    # result is counted, so a Ctrl-C has little time to come between the two.
+    text = _day_text(day)
     claim = None
     if claims is not None:
         claim = os.path.join(claims, day.date.isoformat())
@@ -212,7 +215,6 @@ def _read_one(
                 pass
     if w.fatal is not None:  # what was written before counts
         return _Read(path, None, 0, w.written, 0, None, w.removed, w.notes, w.fatal)
-    text = _day_text(day)
     return _Read(path, text, len(files), w.written, w.unchanged, w.error, w.removed, w.notes)
 
 
@@ -424,11 +426,13 @@ def _new_day(folder: str, files: dict[str, str]) -> bool:
     ready_folder(os.path.dirname(folder), _MONTHS)  # (a day half-built is removed there)
     temp = temp_path(folder)
     target = folder
+    # One block from the folder's making on: a Ctrl-C that comes as os.mkdir returns is
+    # raised there, and the folder must not outlive it.
     try:
-        os.mkdir(temp)
-    except OSError as exc:
-        raise Unwritable(f"cannot create directory {folder}: {exc.strerror or exc}") from None
-    try:
+        try:
+            os.mkdir(temp)
+        except OSError as exc:
+            raise Unwritable(f"cannot create directory {folder}: {exc.strerror or exc}") from None
         ours: dict[str, set[str]] = {}
         for name, text in files.items():
             target = folder + os.sep + name

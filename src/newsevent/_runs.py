@@ -223,9 +223,14 @@ class Workers:
             raise
 
     def _receive(self, conn: Connection) -> None:
-        index, results = conn.recv()
-        self.busy[conn].remove(index)
-        self.ready[index] = results
+        Hold.depth += 1  # (a chunk received is kept, not lost to a Ctrl-C on its way)
+        try:
+            index, results = conn.recv()
+            self.busy[conn].remove(index)
+            self.ready[index] = results
+        finally:
+            Hold.depth -= 1
+        release()
 
     def map(self, tasks: Iterable[Any], chunk: int, alike: bool = False) -> Iterator[Any]:
         """Run ``tasks`` in chunks of ``chunk``, taken from it as workers need them;
@@ -257,9 +262,17 @@ class Workers:
         sentinels = {p.sentinel: c for c, p in procs.items()}
         while more or given < sent:
             if given in self.ready:
-                results = self.ready.pop(given)
-                given += 1
-                yield from results
+                # A stop signal waits while a chunk is handed on and counted (the consumer
+                # counts each result before it asks for the next), so that no result is
+                # lost between the two.
+                Hold.depth += 1
+                try:
+                    results = self.ready.pop(given)
+                    given += 1
+                    yield from results
+                finally:
+                    Hold.depth -= 1
+                release()
                 for conn in self.conns:
                     feed(conn)
                 continue
