@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 import newsevent
-from newsevent import _atomic, _cli
+from newsevent import _atomic, _cli, _runs
 
 FAULTS = str(Path(__file__).with_name("faults.py"))
 TIMEOUT = 60
@@ -814,3 +814,20 @@ def test_streams_under_dev_are_written_not_replaced(tmp_path: Path) -> None:
     assert r.returncode == 1
     assert _one_line(r.stderr) == "newsevent: cannot write /dev/full: No space left on device"
     assert Path("/dev/full").is_char_device() and Path("/dev/stdout").is_symlink()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_stop_signal_waits_for_the_end_of_the_outermost_held_block(sig: int) -> None:
+    # What a held block writes and counts is done whole; the signal is acted on after it.
+    steps = []
+    with pytest.raises((_runs.Stop, KeyboardInterrupt)) as info:
+        with _runs.stop_on_signals(), _runs.Hold():
+            with _runs.Hold():
+                os.kill(os.getpid(), sig)
+                time.sleep(0.05)  # (the handler has run by now)
+                steps.append("inner")
+            steps.append("outer")
+        steps.append("after")
+    assert steps == ["inner", "outer"]
+    assert isinstance(info.value, KeyboardInterrupt if sig == signal.SIGINT else _runs.Stop)
+    assert _runs.Hold.depth == 0 and _runs.Hold.pending is None

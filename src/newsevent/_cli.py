@@ -33,7 +33,6 @@ from ._runs import (
     ignore_signals,
     prepare_dir,
     ready_folder,
-    release,
     say,
     stop_on_signals,
     stop_status,
@@ -537,14 +536,10 @@ def _convert(args: argparse.Namespace) -> int:
             return False
         if late and result.text is not None:
             return True  # converted after the stop, never written out: not done
-        Hold.depth += 1
-        try:
+        with Hold():
             if result.text is not None and out is not None:
                 out.write(result.text)  # (counted once written)
             count[result.status] += result.pages
-        finally:
-            Hold.depth -= 1
-        release()
         if result.message is not None:
             progress.message(result.message)
         if progress.on:

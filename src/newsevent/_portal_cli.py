@@ -42,7 +42,6 @@ from ._runs import (
     parse_day,
     ready_folder,
     ready_output,
-    release,
     say,
     stop_on_signals,
     stop_status,
@@ -673,8 +672,7 @@ def _run_import(args: argparse.Namespace, date: _dt.date | None) -> int:
             fatal.append(r.fatal)
             return False
         assert isinstance(r, _Read)
-        Hold.depth += 1
-        try:
+        with Hold():
             tally.done += 1
             for note in r.notes:
                 progress.message(f"newsevent: {note}")
@@ -691,9 +689,6 @@ def _run_import(args: argparse.Namespace, date: _dt.date | None) -> int:
                     assert r.day is not None
                     tally.imported(day, r.events, r.day)
             progress.update(tally.done, tally.failed)
-        finally:
-            Hold.depth -= 1
-        release()
         return True
 
     fatal: list[str] = []

@@ -54,11 +54,20 @@ class Stop(BaseException):
 
 
 class Hold:
-    """While a result is written out and counted, a stop signal waits until both are done,
-    so that the summary counts exactly what was written."""
+    """``with Hold():`` while a result is written out and counted: a stop signal waits
+    until both are done, so that the summary counts exactly what was written. It is
+    acted on when the outermost such block ends without an exception."""
 
     depth = 0
     pending: int | None = None
+
+    def __enter__(self) -> None:
+        Hold.depth += 1
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        Hold.depth -= 1
+        if kind is None:
+            _release()
 
 
 def _raise_stop(signum: int, _frame: object) -> None:
@@ -70,7 +79,7 @@ def _raise_stop(signum: int, _frame: object) -> None:
     raise Stop(signum)
 
 
-def release() -> None:
+def _release() -> None:
     """Act on a stop signal that came while held."""
     signum, Hold.pending = Hold.pending, None
     if signum is not None:
@@ -223,14 +232,10 @@ class Workers:
             raise
 
     def _receive(self, conn: Connection) -> None:
-        Hold.depth += 1  # (a chunk received is kept, not lost to a Ctrl-C on its way)
-        try:
+        with Hold():  # (a chunk received is kept, not lost to a Ctrl-C on its way)
             index, results = conn.recv()
             self.busy[conn].remove(index)
             self.ready[index] = results
-        finally:
-            Hold.depth -= 1
-        release()
 
     def map(self, tasks: Iterable[Any], chunk: int, alike: bool = False) -> Iterator[Any]:
         """Run ``tasks`` in chunks of ``chunk``, taken from it as workers need them;
@@ -265,14 +270,10 @@ class Workers:
                 # A stop signal waits while a chunk is handed on and counted (the consumer
                 # counts each result before it asks for the next), so that no result is
                 # lost between the two.
-                Hold.depth += 1
-                try:
+                with Hold():
                     results = self.ready.pop(given)
                     given += 1
                     yield from results
-                finally:
-                    Hold.depth -= 1
-                release()
                 for conn in self.conns:
                     feed(conn)
                 continue
