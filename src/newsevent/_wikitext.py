@@ -27,7 +27,7 @@ _SPECIAL = re.compile(r"\[\[|\[(?=" + _PROTOCOLS + r")|\{\{|<|'{2,}|&|(?<!\w)(?i
 # content of its template), which it would end for MediaWiki and mwparserfromhell;
 # elsewhere "|" is part of an address.
 _URL_CHAR = r"[^'\s\[\]<>\"{}|\x00-\x1f\x7f]"
-_URL_CHAR_PIPES = r"[^'\s\[\]<>\"{}\x00-\x1f\x7f]"
+_URL_CHAR_PIPES = _URL_CHAR.replace("|", "")
 
 
 def _url_body(char: str) -> str:
