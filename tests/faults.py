@@ -7,7 +7,7 @@ $NEWSEVENT_FAULTS holds a JSON list of rules: {"call": "open"|"write"|"mkdir"|"s
 "fsync", "match": substring of the path, "writing": bool (open only; default true),
 "after": successful calls before failing (default 0), "errno": code to fail with,
 "sleep": seconds to wait first, "then": seconds to wait once the call succeeded (mkdir
-only)}. Counts are per process (forked workers count anew from the fork).
+and fsync)}. Counts are per process (forked workers count anew from the fork).
 """
 
 from __future__ import annotations
@@ -61,13 +61,17 @@ def _fake_write(fd: int, data: Any) -> int:
     return _write(fd, data)
 
 
+def _then(call: str, path: str) -> None:
+    for rule in RULES:
+        if rule["call"] == call and rule["match"] in path and rule.get("then"):
+            time.sleep(rule["then"])  # (a signal now comes as the call returns)
+
+
 def _fake_mkdir(path: Any, *args: Any, **kwargs: Any) -> None:
     name = os.fsdecode(path)
     _apply("mkdir", name)
     _mkdir(path, *args, **kwargs)
-    for rule in RULES:
-        if rule["call"] == "mkdir" and rule["match"] in name and rule.get("then"):
-            time.sleep(rule["then"])  # (a signal now comes as the call returns)
+    _then("mkdir", name)
 
 
 def _fake_scandir(path: Any = ".") -> Any:
@@ -76,8 +80,10 @@ def _fake_scandir(path: Any = ".") -> Any:
 
 
 def _fake_fsync(fd: Any) -> None:
-    _apply("fsync", _path(fd))
+    name = _path(fd)
+    _apply("fsync", name)
     _fsync(fd)
+    _then("fsync", name)
 
 
 os.open, os.write, os.mkdir = _fake_open, _fake_write, _fake_mkdir  # type: ignore[assignment]

@@ -413,8 +413,11 @@ def test_a_fetch_killed_mid_write_leaves_no_part_and_resumes(slow_api: str, tmp_
 def test_an_interrupted_fetch_says_what_it_did(slow_api: str, tmp_path: Path) -> None:
     out = tmp_path / "wikitext"
     _Slow.held = "2026 January 3"  # the second request waits: the fetch is stopped there
+    # A day's files are forced to disk, the month's folder last, once its sidecar is in
+    # place: the signal comes then, before the day is counted unless the count waits.
+    synced = [{"call": "fsync", "match": str(out / "2026" / "01"), "then": 0.3}]
     try:
-        with started(*fetch_args(slow_api, out)) as p:
+        with started(*fetch_args(slow_api, out), faults=synced) as p:
             wait_until(lambda: (out / "2026" / "01" / "2026-01-02.json").exists())
             os.killpg(p.pid, signal.SIGINT)
             _, err = p.communicate(timeout=TIMEOUT)

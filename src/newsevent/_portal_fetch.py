@@ -16,6 +16,7 @@ import attrs
 from ._atomic import write_bytes
 from ._portal import page_title
 from ._runs import (
+    Hold,
     Stop,
     Unwritable,
     cannot_write,
@@ -208,12 +209,17 @@ def _fetch_days(days: list[_dt.date], args: argparse.Namespace, count: _Fetched)
         # fetched (and is skipped when the fetch runs again) only once both are there.
         path = _target(args.output, d)
         ready_folder(os.path.dirname(path), count.folders)
-        for target, body in ((path, data), (_side(args.output, d), side.encode("utf-8"))):
-            try:
-                write_bytes(target, body)
-            except OSError as exc:
-                raise cannot_write(exc, target) from None
-        count.got += 1
+        _write_whole(path, data)
+        with Hold():  # (a stop signal waits until a day whose sidecar is there is counted)
+            _write_whole(_side(args.output, d), side.encode("utf-8"))
+            count.got += 1
+
+
+def _write_whole(path: str, data: bytes) -> None:
+    try:
+        write_bytes(path, data)
+    except OSError as exc:
+        raise cannot_write(exc, path) from None
 
 
 def _side(out: str, d: _dt.date) -> str:
